@@ -1,0 +1,1 @@
+"""Turning the world (files, snapshots, clusters, clouds) into objects and a report of what failed."""

@@ -1,0 +1,1 @@
+"""Selection, evaluation, statuses and exemptions; produces a ScanResult."""

@@ -1,0 +1,217 @@
+"""Exceptions: the ignore file and per-object annotations, each with reason, owner and expiry.
+
+Ignore file (``.kubeguardignore.yaml``)::
+
+    version: 1
+    ignores:
+      - rule: WL001                 # code, slug, alias or "*"; or rules: [WL001, WL002]
+        match:                      # every key optional; shell-style globs
+          cluster: "prod-*"
+          namespace: kube-system
+          kind: DaemonSet
+          name: "kube-proxy*"
+          container: "*"
+        reason: kube-proxy needs host networking
+        owner: platform-team
+        expires: 2026-12-31         # from the day after, the entry stops suppressing
+
+Annotation on the object (or its pod template)::
+
+    kubeguard.dev/ignore.<code-or-slug>: "reason; owner=team; expires=2026-12-31"
+
+A malformed entry is an error, never skipped silently.  Expired entries stop
+suppressing and are listed in the result with status ``expired``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+import yaml
+
+ANNOTATION_PREFIX = "kubeguard.dev/ignore."
+_ENTRY_KEYS = {"rule", "rules", "match", "reason", "owner", "expires"}
+_MATCH_KEYS = {"cluster", "namespace", "kind", "name", "container"}
+
+
+class ExemptionError(ValueError):
+    """A malformed ignore file; the message is one line naming file and line."""
+
+
+@dataclass
+class IgnoreEntry:
+    rules: tuple[str, ...]  # resolved rule codes, or ("*",)
+    match: dict[str, str]
+    reason: str
+    owner: str
+    expires: date | None
+    where: str  # "file:line"
+    matched: int = 0
+    prevented: int = 0  # findings it would have suppressed if it had not expired
+
+    def applies(self, code: str, cluster: str, namespace: str | None, kind: str, name: str,
+                container: str | None) -> bool:
+        if "*" not in self.rules and code not in self.rules:
+            return False
+        values = {"cluster": cluster, "namespace": namespace or "", "kind": kind, "name": name,
+                  "container": container or ""}
+        return all(fnmatch.fnmatchcase(values[k], pat) for k, pat in self.match.items())
+
+    def expired(self, today: date) -> bool:
+        return self.expires is not None and today > self.expires
+
+    def to_dict(self, today: date) -> dict[str, Any]:
+        return {
+            "source": "ignore-file", "entry": self.where, "rules": list(self.rules), "match": self.match,
+            "reason": self.reason, "owner": self.owner,
+            "expires": self.expires.isoformat() if self.expires else None,
+            "status": "expired" if self.expired(today) else "active",
+            "matched": self.matched if not self.expired(today) else 0,
+            "wouldMatch": self.prevented,
+        }
+
+
+def parse_ignore_file(text: str, filename: str, resolve_rule: Callable[[str], str | None]) -> list[IgnoreEntry]:
+    """Parse and validate an ignore file.  Raises :class:`ExemptionError` on the first problem."""
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        raise ExemptionError(f"{filename}:{line}: YAML syntax error: {exc.problem}") from None
+    if root is None:
+        return []
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+    def err(node: yaml.Node | None, msg: str) -> ExemptionError:
+        line = node.start_mark.line + 1 if node is not None else 1
+        return ExemptionError(f"{filename}:{line}: {msg}")
+
+    if not isinstance(data, dict):
+        raise err(root, "ignore file must be a mapping with 'version' and 'ignores'")
+    unknown = set(data) - {"version", "ignores"}
+    if unknown:
+        raise err(root, f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}")
+    if data.get("version", 1) != 1:
+        raise err(root, f"unsupported version {data.get('version')!r} (expected 1)")
+    items = data.get("ignores") or []
+    if not isinstance(items, list):
+        raise err(root, "'ignores' must be a list")
+    item_nodes = _value_node(root, "ignores")
+    entries = []
+    for i, item in enumerate(items):
+        node = item_nodes.value[i] if isinstance(item_nodes, yaml.SequenceNode) else root
+        where = f"{filename}:{node.start_mark.line + 1}"
+        if not isinstance(item, dict):
+            raise err(node, f"ignores[{i}] must be a mapping")
+        bad = set(item) - _ENTRY_KEYS
+        if bad:
+            raise err(node, f"ignores[{i}]: unknown key(s) {', '.join(sorted(map(str, bad)))}; "
+                            f"allowed: {', '.join(sorted(_ENTRY_KEYS))}")
+        raw_rules = item.get("rules", item.get("rule"))
+        if "rule" in item and "rules" in item:
+            raise err(node, f"ignores[{i}]: give 'rule' or 'rules', not both")
+        if isinstance(raw_rules, str):
+            raw_rules = [raw_rules]
+        if not raw_rules or not isinstance(raw_rules, list) or not all(isinstance(r, str) for r in raw_rules):
+            raise err(node, f"ignores[{i}]: 'rule' is required (a rule id, slug or \"*\")")
+        codes = []
+        for r in raw_rules:
+            if r == "*":
+                codes.append("*")
+                continue
+            code = resolve_rule(r)
+            if code is None:
+                raise err(node, f"ignores[{i}]: unknown rule {r!r}")
+            codes.append(code)
+        match = item.get("match") or {}
+        if not isinstance(match, dict):
+            raise err(node, f"ignores[{i}]: 'match' must be a mapping")
+        bad = set(match) - _MATCH_KEYS
+        if bad:
+            raise err(node, f"ignores[{i}].match: unknown key(s) {', '.join(sorted(map(str, bad)))}; "
+                            f"allowed: {', '.join(sorted(_MATCH_KEYS))}")
+        if not all(isinstance(v, str) for v in match.values()):
+            raise err(node, f"ignores[{i}].match: values must be strings (globs)")
+        reason, owner = item.get("reason"), item.get("owner")
+        if not isinstance(reason, str) or not reason.strip():
+            raise err(node, f"ignores[{i}]: 'reason' is required")
+        if not isinstance(owner, str) or not owner.strip():
+            raise err(node, f"ignores[{i}]: 'owner' is required")
+        expires = item.get("expires")
+        if expires is not None:
+            expires = _parse_date(expires)
+            if expires is None:
+                raise err(node, f"ignores[{i}]: 'expires' must be a date YYYY-MM-DD, got {item.get('expires')!r}")
+        entries.append(IgnoreEntry(tuple(codes), dict(match), reason.strip(), owner.strip(), expires, where))
+    return entries
+
+
+def _value_node(mapping: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(mapping, yaml.MappingNode):
+        for k, v in mapping.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+def _parse_date(v: Any) -> date | None:
+    if isinstance(v, date):
+        return v
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v.strip())
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass
+class AnnotationExemption:
+    reason: str
+    owner: str | None
+    expires: date | None
+    key: str
+
+
+@dataclass
+class AnnotationParse:
+    exemptions: dict[str, AnnotationExemption] = field(default_factory=dict)  # rule code or "*" -> exemption
+    errors: list[str] = field(default_factory=list)
+
+
+def parse_annotations(annotations: dict[str, Any], resolve_rule: Callable[[str], str | None]) -> AnnotationParse:
+    """Read ``kubeguard.dev/ignore.<rule>`` annotations; malformed ones become errors."""
+    out = AnnotationParse()
+    for key, value in annotations.items():
+        if not isinstance(key, str) or not key.startswith(ANNOTATION_PREFIX):
+            continue
+        rule = key[len(ANNOTATION_PREFIX):]
+        code = "*" if rule in ("all", "*") else resolve_rule(rule)
+        if code is None:
+            out.errors.append(f"annotation {key}: unknown rule {rule!r}")
+            continue
+        parts = [p.strip() for p in str(value or "").split(";")]
+        reason = parts[0]
+        if not reason:
+            out.errors.append(f"annotation {key}: a reason is required as its value")
+            continue
+        owner = expires = None
+        for p in parts[1:]:
+            k, _, v = p.partition("=")
+            k = k.strip()
+            if k == "owner" and v.strip():
+                owner = v.strip()
+            elif k == "expires":
+                expires = _parse_date(v)
+                if expires is None:
+                    out.errors.append(f"annotation {key}: expires must be YYYY-MM-DD, got {v.strip()!r}")
+                    break
+            elif p:
+                out.errors.append(f"annotation {key}: unknown option {p!r} (use owner=... or expires=...)")
+                break
+        else:
+            out.exemptions[code] = AnnotationExemption(reason, owner, expires, key)
+    return out

@@ -1,0 +1,292 @@
+"""select -> evaluate -> exempt -> ScanResult.  Pure given its inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Callable, Iterable, Iterator
+
+from pydantic import ValidationError
+
+from .._version import __version__
+from ..graph.build import GraphCache
+from ..model.collection import CollectionReport, InputIssue
+from ..model.findings import Finding, Status, Violation
+from ..model.inventory import ClusterInventory, Inventory
+from ..model.objects import K8sObject, Path, render_path
+from ..model.podspec import WORKLOAD_KINDS
+from ..model.result import RuleResult, ScanResult
+from ..model.settings import Settings
+from ..rules._registry import Registry, Rule
+from .exemptions import IgnoreEntry, parse_annotations
+
+Locator = Callable[[K8sObject, Path], "int | None"]
+
+
+class ConfigError(ValueError):
+    """Bad settings (unknown rule, bad parameter value); one line, exit code 2."""
+
+
+@dataclass
+class RuleContext:
+    """What a rule may use besides its target: the cluster, its parameters and graphs."""
+
+    cluster: ClusterInventory
+    params: Any
+    graphs: GraphCache
+    rule: Rule
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        return self.cluster.facts.facts
+
+    def graph(self, name: str) -> Any:
+        return self.graphs.get(name)
+
+
+@dataclass
+class ScanInput:
+    inventory: Inventory
+    collection: CollectionReport = field(default_factory=CollectionReport)
+    locate: Locator | None = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_params(rules: Iterable[Rule], registry: Registry, overrides: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Validate parameter overrides once per scan; returns rule code -> params instance."""
+    by_code: dict[str, dict[str, Any]] = {}
+    for key, values in overrides.items():
+        rule = registry.get(key)
+        if rule is None:
+            raise ConfigError(f"parameters given for unknown rule {key!r}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"parameters of rule {key} must be a mapping")
+        by_code.setdefault(rule.code, {}).update(values)
+    out = {}
+    for rule in rules:
+        model = rule.meta.params_model()
+        try:
+            out[rule.code] = model(**by_code.get(rule.code, {}))
+        except ValidationError as exc:
+            e = exc.errors()[0]
+            loc = ".".join(str(x) for x in e["loc"])
+            raise ConfigError(f"rule {rule.code} ({rule.slug}) parameter {loc}: {e['msg']}") from None
+    return out
+
+
+def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = None,
+             ignores: list[IgnoreEntry] | None = None,
+             on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
+    settings = settings or Settings()
+    try:
+        rules = registry.select(settings.include, settings.exclude)
+    except KeyError as exc:
+        raise ConfigError(str(exc.args[0])) from None
+    if not settings.include_preview:
+        rules = [r for r in rules if r.meta.lifecycle.stage != "preview"]
+    params = resolve_params(rules, registry, settings.params)
+    today = settings.today or date.today()
+    ignores = ignores or []
+    collection = inp.collection
+    locate = inp.locate
+
+    def resolve_rule(key: str) -> str | None:
+        r = registry.get(key)
+        return r.code if r is not None else None
+
+    findings: list[Finding] = []
+    rule_results: list[RuleResult] = []
+    annotation_cache: dict[int, Any] = {}
+    total = len(rules) * len(inp.inventory.clusters)
+    done = 0
+    for cluster in inp.inventory.clusters:
+        graphs = GraphCache(cluster)
+        unavailable = collection.unavailable.get(cluster.name, {})
+        for rule in rules:
+            ctx = RuleContext(cluster, params[rule.code], graphs, rule)
+            rr = RuleResult(rule.code, cluster.name, Status.NOT_APPLICABLE.value)
+            missing = _missing_inputs(rule, unavailable)
+            if "*" in unavailable:
+                rr.status, rr.reason = Status.UNKNOWN.value, f"cluster not collected: {unavailable['*']}"
+                rule_results.append(rr)
+                continue
+            targets = 0
+            for target, outcome in _evaluate(rule, cluster, ctx):
+                targets += 1
+                if isinstance(outcome, BaseException):
+                    rr.errors += 1
+                    findings.append(_finding(rule, target, Violation(
+                        f"rule raised {type(outcome).__name__}: {outcome}"), Status.ERROR, cluster, locate))
+                    collection.add(InputIssue(f"rule {rule.code} failed on {target}: {type(outcome).__name__}: "
+                                              f"{outcome}", cluster=cluster.name, level="warning"))
+                    continue
+                if not outcome:
+                    rr.passed += 1
+                    if settings.include_passed and target is not None:
+                        findings.append(_finding(rule, target, Violation("passed"), Status.PASS, cluster, locate))
+                    continue
+                for v in outcome:
+                    obj = v.obj or target
+                    f = _finding(rule, obj, v, Status.FAIL, cluster, locate)
+                    _apply_exemptions(f, obj, rule, ignores, today, annotation_cache, resolve_rule, collection)
+                    if f.status == Status.EXEMPT.value:
+                        rr.exempt += 1
+                    else:
+                        rr.failed += 1
+                    findings.append(f)
+            rr.status = _rule_status(rr, targets, missing)
+            if missing and rr.status == Status.UNKNOWN.value:
+                rr.reason = "not collected: " + ", ".join(f"{k} ({unavailable[k]})" for k in missing)
+            elif rr.status == Status.NOT_APPLICABLE.value:
+                rr.reason = rr.reason or "no matching objects"
+            rule_results.append(rr)
+            done += 1
+            if on_progress is not None:
+                on_progress(done, total)
+    findings.sort(key=_finding_key)
+    exemptions = [e.to_dict(today) for e in ignores]
+    rules_meta = [rule_to_dict(r) for r in rules]
+    return ScanResult(
+        tool_version=__version__,
+        created_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        inputs=inp.inputs,
+        clusters=[c.facts for c in inp.inventory.clusters],
+        collection=collection,
+        rules=rules_meta,
+        rule_results=rule_results,
+        findings=findings,
+        exemptions=exemptions,
+        object_counts={c.name: len(c) for c in inp.inventory.clusters},
+    )
+
+
+def _missing_inputs(rule: Rule, unavailable: dict[str, str]) -> list[str]:
+    if not unavailable:
+        return []
+    needed = set(rule.meta.requires)
+    if rule.meta.target == "workload":
+        needed |= WORKLOAD_KINDS
+    elif rule.meta.target == "object":
+        needed |= set(rule.meta.kinds)
+    return sorted(k for k in needed if k in unavailable)
+
+
+def _rule_status(rr: RuleResult, targets: int, missing: list[str]) -> str:
+    if rr.failed:
+        return Status.FAIL.value
+    if rr.errors:
+        return Status.ERROR.value
+    if missing:
+        return Status.UNKNOWN.value
+    if rr.exempt:
+        return Status.EXEMPT.value
+    if targets == 0:
+        return Status.NOT_APPLICABLE.value
+    return Status.PASS.value
+
+
+def _evaluate(rule: Rule, cluster: ClusterInventory, ctx: RuleContext) -> Iterator[tuple[Any, Any]]:
+    """Yield (target, list of violations | exception) for every target of the rule."""
+    target = rule.meta.target
+    fn = rule.evaluate
+    if target == "workload":
+        for pod in cluster.workloads():
+            try:
+                yield pod.obj, list(fn(pod, ctx))
+            except Exception as exc:  # noqa: BLE001 - a rule bug must not stop the scan
+                yield pod.obj, exc
+    elif target == "object":
+        objs = cluster.of_kind(*rule.meta.kinds) if rule.meta.kinds else cluster.objects
+        for obj in objs:
+            try:
+                yield obj, list(fn(obj, ctx))
+            except Exception as exc:  # noqa: BLE001
+                yield obj, exc
+    else:
+        try:
+            if rule.applies is not None and not rule.applies(cluster, ctx):
+                return
+            yield None, list(fn(cluster, ctx))
+        except Exception as exc:  # noqa: BLE001
+            yield None, exc
+
+
+def _finding(rule: Rule, obj: K8sObject | None, v: Violation, status: Status, cluster: ClusterInventory,
+             locate: Locator | None) -> Finding:
+    meta = rule.meta
+    if obj is None:
+        return Finding(meta.code, meta.slug, meta.title, meta.severity, status.value, cluster.name, None,
+                       "Cluster", "", cluster.name, v.message, v.container, render_path(v.path) if v.path else None,
+                       None, None, [str(r) for r in v.related], v.evidence)
+    line = None
+    if locate is not None:
+        line = locate(obj, v.path)
+    elif obj.source.line is not None:
+        line = obj.source.line
+    return Finding(meta.code, meta.slug, meta.title, meta.severity, status.value, obj.cluster, obj.namespace,
+                   obj.kind, obj.api_version, obj.name, v.message, v.container,
+                   render_path(v.path) if v.path else None, obj.source.file, line,
+                   [str(r) for r in v.related], v.evidence)
+
+
+def _apply_exemptions(f: Finding, obj: K8sObject, rule: Rule, ignores: list[IgnoreEntry], today: date,
+                      cache: dict[int, Any], resolve_rule: Callable[[str], str | None],
+                      collection: CollectionReport) -> None:
+    if obj is not None:
+        parsed = cache.get(id(obj))
+        if parsed is None:
+            ann = dict(obj.annotations)
+            for spec in _pod_template_annotations(obj):
+                ann = {**spec, **ann}
+            parsed = parse_annotations(ann, resolve_rule)
+            for e in parsed.errors:
+                collection.add(InputIssue(f"{obj}: {e}; not applied", file=obj.source.file, line=obj.source.line,
+                                          cluster=obj.cluster))
+            cache[id(obj)] = parsed
+        ex = parsed.exemptions.get(rule.code) or parsed.exemptions.get("*")
+        if ex is not None:
+            sup = {"source": "annotation", "entry": ex.key, "reason": ex.reason, "owner": ex.owner,
+                   "expires": ex.expires.isoformat() if ex.expires else None}
+            if ex.expires is not None and today > ex.expires:
+                f.suppression = {**sup, "active": False, "expired": True}
+            else:
+                f.status = Status.EXEMPT.value
+                f.suppression = {**sup, "active": True}
+                return
+    for entry in ignores:
+        if entry.applies(rule.code, f.cluster, f.namespace, f.kind, f.name, f.container):
+            sup = {"source": "ignore-file", "entry": entry.where, "reason": entry.reason, "owner": entry.owner,
+                   "expires": entry.expires.isoformat() if entry.expires else None}
+            if entry.expired(today):
+                entry.prevented += 1
+                f.suppression = {**sup, "active": False, "expired": True}
+                continue
+            entry.matched += 1
+            f.status = Status.EXEMPT.value
+            f.suppression = {**sup, "active": True}
+            return
+
+
+def _pod_template_annotations(obj: K8sObject) -> list[dict[str, Any]]:
+    from ..model.podspec import pod_specs
+
+    out = []
+    for view in pod_specs(obj):
+        if view.base != ("spec",):
+            out.append(view.annotations)
+    return out
+
+
+def _finding_key(f: Finding) -> tuple:
+    return (f.cluster, f.rule, f.namespace or "", f.kind, f.name, f.container or "", f.path or "", f.message)
+
+
+def rule_to_dict(rule: Rule) -> dict[str, Any]:
+    m = rule.meta
+    return {
+        "code": m.code, "slug": m.slug, "title": m.title, "severity": m.severity, "category": m.category,
+        "tags": list(m.tags), "target": m.target, "kinds": list(m.kinds), "rationale": m.rationale,
+        "remediation": m.remediation, "references": list(m.references), "lifecycle": m.lifecycle.stage,
+        "since": m.lifecycle.since, "fix": m.fix.safety, "admission": m.admission,
+        "peers": {k: list(v) for k, v in m.peers.items()}, "summary": rule.summary,
+    }

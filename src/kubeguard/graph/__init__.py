@@ -1,0 +1,1 @@
+"""Graphs derived from an inventory: RBAC permissions, network reachability, attack paths."""

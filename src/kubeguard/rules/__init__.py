@@ -1,0 +1,1 @@
+"""The rule library: one file per rule under ``rules/<domain>/``; see ``_registry``."""

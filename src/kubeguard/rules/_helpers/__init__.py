@@ -1,0 +1,1 @@
+"""Shared predicates for rules."""

@@ -1,0 +1,1 @@
+"""Workload hardening: pod and container security settings, host access."""
