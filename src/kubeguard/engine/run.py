@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from .._version import __version__
 from ..graph.build import GraphCache
 from ..model.collection import CollectionReport, InputIssue
-from ..model.findings import Finding, Status, Violation
+from ..model.findings import Finding, NotEvaluated, Status, Violation
 from ..model.inventory import ClusterInventory, Inventory
 from ..model.objects import K8sObject, Path, render_path
 from ..model.podspec import WORKLOAD_KINDS
@@ -19,6 +19,7 @@ from ..model.result import RuleResult, ScanResult
 from ..model.settings import Settings
 from ..rules._registry import Registry, Rule
 from .exemptions import IgnoreEntry, parse_annotations
+from .frameworks import FrameworkError, evaluate_frameworks, mapped_rules, resolve_frameworks
 
 Locator = Callable[[K8sObject, Path], "int | None"]
 
@@ -79,9 +80,12 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
              on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
     settings = settings or Settings()
     try:
+        frameworks = resolve_frameworks(settings.frameworks)
         rules = registry.select(settings.include, settings.exclude)
-    except KeyError as exc:
+    except (KeyError, FrameworkError) as exc:
         raise ConfigError(str(exc.args[0])) from None
+    if frameworks and not settings.include:  # --framework without --rules runs the rules its catalogs map
+        rules = [r for r in rules if r.code in mapped_rules(frameworks)]
     if not settings.include_preview:
         rules = [r for r in rules if r.meta.lifecycle.stage != "preview"]
     params = resolve_params(rules, registry, settings.params)
@@ -111,8 +115,12 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
                 rule_results.append(rr)
                 continue
             targets = 0
+            not_evaluated: list[str] = []
             for target, outcome in _evaluate(rule, cluster, ctx):
                 targets += 1
+                if isinstance(outcome, NotEvaluated):
+                    not_evaluated.append(str(outcome))
+                    continue
                 if isinstance(outcome, BaseException):
                     rr.errors += 1
                     findings.append(_finding(rule, target, Violation(
@@ -135,6 +143,8 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
                         rr.failed += 1
                     findings.append(f)
             rr.status = _rule_status(rr, targets, missing)
+            if not_evaluated and rr.status in (Status.PASS.value, Status.NOT_APPLICABLE.value):
+                rr.status, rr.reason = Status.UNKNOWN.value, "; ".join(dict.fromkeys(not_evaluated))
             if missing and rr.status == Status.UNKNOWN.value:
                 rr.reason = "not collected: " + ", ".join(f"{k} ({unavailable[k]})" for k in missing)
             elif rr.status == Status.NOT_APPLICABLE.value:
@@ -156,6 +166,7 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
         rule_results=rule_results,
         findings=findings,
         exemptions=exemptions,
+        frameworks=evaluate_frameworks(frameworks, rule_results, findings, [c.name for c in inp.inventory.clusters]),
         object_counts={c.name: len(c) for c in inp.inventory.clusters},
     )
 

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ..model.findings import Finding, Severity, Status
 from ..model.result import ScanResult
+from .frameworks import build as build_frameworks
 
 SEV_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 SEVERITIES = [s.value for s in Severity]
@@ -77,6 +78,7 @@ def build(console: Console, result: ScanResult, max_findings: int | None = None,
         console.print(f"[dim]... {len(failures) - max_findings} more findings; use -f json for all[/dim]")
     if not failures:
         console.print("[green]No failing findings.[/green]")
+    build_frameworks(console, result)
 
     if show_exempt:
         exempt = [f for f in result.findings if f.status == Status.EXEMPT.value]
