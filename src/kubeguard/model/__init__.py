@@ -2,7 +2,7 @@
 
 from .cloud import ClusterFacts
 from .collection import CollectionReport, InputIssue
-from .findings import Finding, Severity, Status, Suppression, Violation
+from .findings import Finding, NotEvaluated, Severity, Status, Suppression, Violation
 from .inventory import ClusterInventory, Inventory
 from .objects import K8sObject, ObjectRef, Path, Source, get_path, parse_path, render_path
 from .podspec import ContainerView, PodSpecView, pod_specs
@@ -10,7 +10,7 @@ from .selectors import map_selector_matches, selector_matches
 
 __all__ = [
     "ClusterFacts", "ClusterInventory", "CollectionReport", "ContainerView", "Finding", "InputIssue",
-    "Inventory", "K8sObject", "ObjectRef", "Path", "PodSpecView", "Severity", "Source", "Status",
+    "Inventory", "K8sObject", "NotEvaluated", "ObjectRef", "Path", "PodSpecView", "Severity", "Source", "Status",
     "Suppression", "Violation", "get_path", "map_selector_matches", "parse_path", "pod_specs",
     "render_path", "selector_matches",
 ]

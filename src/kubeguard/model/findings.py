@@ -64,6 +64,15 @@ class Violation:
     evidence: dict[str, Any] | None = None
 
 
+class NotEvaluated(Exception):
+    """Raised by a rule when the input it needs is absent: the engine records UNKNOWN with this reason.
+
+    Use it for facts a collector could not provide (a cloud field missing from the
+    exported JSON, a node file that needs node access), never for a pass.  A rule
+    that already yielded failures for the same target keeps its FAIL.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class Suppression:
     source: str  # ignore-file | annotation
