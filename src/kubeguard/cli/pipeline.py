@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..collect.files import ManifestSet, SourceTexts
 from ..engine.config import ConfigFileError, FileConfig, parse_config
-from ..engine.exemptions import ExemptionError, IgnoreEntry, parse_ignore_file
+from ..engine.exemptions import ExemptionError, IgnoreEntry, parse_ignore_file, rule_resolver
 from ..engine.run import ConfigError, ScanInput, run_scan
 from ..model.cloud import ClusterFacts
 from ..model.findings import Severity, Status
@@ -115,14 +115,8 @@ def load_ignores(path: str | None) -> list[IgnoreEntry]:
         if explicit:
             raise UsageError(f"cannot read ignore file {path}: {exc.strerror}") from None
         return []
-    registry = default_registry()
-
-    def resolve(key: str) -> str | None:
-        r = registry.get(key)
-        return r.code if r else None
-
     try:
-        return parse_ignore_file(text, os.path.relpath(path), resolve)
+        return parse_ignore_file(text, os.path.relpath(path), rule_resolver(default_registry()))
     except ExemptionError as exc:
         raise UsageError(str(exc)) from None
 

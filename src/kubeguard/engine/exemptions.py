@@ -5,6 +5,7 @@ Ignore file (``.kubeguardignore.yaml``)::
     version: 1
     ignores:
       - rule: WL001                 # code, slug, alias or "*"; or rules: [WL001, WL002]
+                                    # or a peer tool's id: checkov:CKV_K8S_16 -> every equivalent rule
         match:                      # every key optional; shell-style globs
           cluster: "prod-*"
           namespace: kube-system
@@ -32,9 +33,14 @@ from typing import Any, Callable
 
 import yaml
 
+from ..rules._meta import PEERS
+from ..rules._registry import Registry
+from .peers import PeerIndex, split_peer_ref
+
 ANNOTATION_PREFIX = "kubeguard.dev/ignore."
 _ENTRY_KEYS = {"rule", "rules", "match", "reason", "owner", "expires"}
 _MATCH_KEYS = {"cluster", "namespace", "kind", "name", "container"}
+Resolver = Callable[[str], "str | tuple[str, ...] | None"]  # rule reference -> code(s), None if unknown
 
 
 class ExemptionError(ValueError):
@@ -74,7 +80,7 @@ class IgnoreEntry:
         }
 
 
-def parse_ignore_file(text: str, filename: str, resolve_rule: Callable[[str], str | None]) -> list[IgnoreEntry]:
+def parse_ignore_file(text: str, filename: str, resolve_rule: Resolver) -> list[IgnoreEntry]:
     """Parse and validate an ignore file.  Raises :class:`ExemptionError` on the first problem."""
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -123,9 +129,9 @@ def parse_ignore_file(text: str, filename: str, resolve_rule: Callable[[str], st
                 codes.append("*")
                 continue
             code = resolve_rule(r)
-            if code is None:
-                raise err(node, f"ignores[{i}]: unknown rule {r!r}")
-            codes.append(code)
+            if not code:
+                raise err(node, f"ignores[{i}]: unknown rule {r!r}{_peer_hint(r)}")
+            codes.extend([code] if isinstance(code, str) else code)
         match = item.get("match") or {}
         if not isinstance(match, dict):
             raise err(node, f"ignores[{i}]: 'match' must be a mapping")
@@ -182,7 +188,7 @@ class AnnotationParse:
     errors: list[str] = field(default_factory=list)
 
 
-def parse_annotations(annotations: dict[str, Any], resolve_rule: Callable[[str], str | None]) -> AnnotationParse:
+def parse_annotations(annotations: dict[str, Any], resolve_rule: Resolver) -> AnnotationParse:
     """Read ``kubeguard.dev/ignore.<rule>`` annotations; malformed ones become errors."""
     out = AnnotationParse()
     for key, value in annotations.items():
@@ -190,7 +196,7 @@ def parse_annotations(annotations: dict[str, Any], resolve_rule: Callable[[str],
             continue
         rule = key[len(ANNOTATION_PREFIX):]
         code = "*" if rule in ("all", "*") else resolve_rule(rule)
-        if code is None:
+        if not code:
             out.errors.append(f"annotation {key}: unknown rule {rule!r}")
             continue
         parts = [p.strip() for p in str(value or "").split(";")]
@@ -213,5 +219,29 @@ def parse_annotations(annotations: dict[str, Any], resolve_rule: Callable[[str],
                 out.errors.append(f"annotation {key}: unknown option {p!r} (use owner=... or expires=...)")
                 break
         else:
-            out.exemptions[code] = AnnotationExemption(reason, owner, expires, key)
+            for c in [code] if isinstance(code, str) else code:
+                out.exemptions[c] = AnnotationExemption(reason, owner, expires, key)
     return out
+
+
+def rule_resolver(registry: Registry) -> Resolver:
+    """Resolve a rule reference in an ignore entry or annotation: code, slug or alias -> its code; a peer tool's
+    id (``checkov:CKV_K8S_16``) -> every rule whose metadata lists it as equivalent, so exceptions carry over."""
+    peers = PeerIndex(registry)
+
+    def resolve(key: str) -> str | tuple[str, ...] | None:
+        rule = registry.get(key)
+        if rule is not None:
+            return rule.code
+        return peers.resolve(key) or None
+
+    return resolve
+
+
+def _peer_hint(ref: str) -> str:
+    peer, sep, _ = ref.partition(":")
+    if not sep:
+        return ""
+    if split_peer_ref(ref) is None:
+        return f" (unknown peer tool {peer!r}; expected one of {', '.join(PEERS)})"
+    return f" (no kubeguard rule lists it as equivalent; 'kubeguard rules --peer {peer.strip().lower()}' shows the mapping)"

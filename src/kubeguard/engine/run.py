@@ -18,7 +18,7 @@ from ..model.podspec import WORKLOAD_KINDS
 from ..model.result import RuleResult, ScanResult
 from ..model.settings import Settings
 from ..rules._registry import Registry, Rule
-from .exemptions import IgnoreEntry, parse_annotations
+from .exemptions import IgnoreEntry, parse_annotations, rule_resolver
 from .frameworks import FrameworkError, evaluate_frameworks, mapped_rules, resolve_frameworks
 
 Locator = Callable[[K8sObject, Path], "int | None"]
@@ -94,9 +94,7 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
     collection = inp.collection
     locate = inp.locate
 
-    def resolve_rule(key: str) -> str | None:
-        r = registry.get(key)
-        return r.code if r is not None else None
+    resolve_rule = rule_resolver(registry)
 
     findings: list[Finding] = []
     rule_results: list[RuleResult] = []
