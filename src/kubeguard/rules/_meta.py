@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+
+from ._helpers.quantities import QuantityError, parse_quantity
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 CATEGORIES = (
@@ -16,10 +18,35 @@ TARGETS = ("workload", "object", "cluster")
 PEERS = ("kubescape", "checkov", "trivy", "polaris", "kube-linter", "kube-score", "kubesec", "popeye")
 _TAG = re.compile(r"^[a-z0-9][a-z0-9-]*(:[A-Za-z0-9.\-_/]+)?$")
 _URL = re.compile(r"^https?://[^\s]+$")
+
+
+def _check_quantity(v: str) -> str:
+    """A Kubernetes quantity (``500m``, ``2Gi``); the empty string means "no bound"."""
+    if v != "":
+        try:
+            parse_quantity(v)
+        except QuantityError as exc:
+            raise ValueError(str(exc)) from None
+    return v
+
+
+def _check_regex(v: str) -> str:
+    try:
+        re.compile(v)
+    except re.error as exc:
+        raise ValueError(f"{v!r} is not a valid regular expression: {exc}") from None
+    return v
+
+
+_Quantity = Annotated[str, AfterValidator(_check_quantity)]
+_Regex = Annotated[str, AfterValidator(_check_regex)]
 _PARAM_TYPES: dict[str, Any] = {
     "str": str, "int": int, "float": float, "bool": bool, "list[str]": list[str], "list[int]": list[int],
     "dict[str,str]": dict[str, str],
+    "quantity": _Quantity, "regex": _Regex, "list[regex]": list[_Regex],  # validated once per scan
 }
+ParamType = Literal["str", "int", "float", "bool", "list[str]", "list[int]", "dict[str,str]",
+                    "quantity", "regex", "list[regex]"]
 
 
 class _Frozen(BaseModel):
@@ -30,7 +57,7 @@ class Param(_Frozen):
     """A typed rule parameter, overridable in ``.kubeguard.yaml`` under ``rules.<id>.params``."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    type: Literal["str", "int", "float", "bool", "list[str]", "list[int]", "dict[str,str]"]
+    type: ParamType
     default: Any
     description: str = Field(min_length=10, max_length=300)
 
