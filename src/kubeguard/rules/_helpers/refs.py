@@ -1,0 +1,112 @@
+"""Every reference a pod spec makes to a Secret, ConfigMap or PersistentVolumeClaim, with its path.
+
+Secrets are reached through ``env[].valueFrom.secretKeyRef``, ``envFrom[].secretRef``,
+``secret`` and ``projected`` volumes, ``imagePullSecrets``, CSI ``nodePublishSecretRef``
+and the ``secretRef``/``secretName`` of in-tree volume plugins; ConfigMaps through the
+matching ``configMapKeyRef``/``configMapRef``/``configMap`` forms; claims through
+``persistentVolumeClaim`` volumes.  ``optional: true`` references are marked, since a
+missing optional object does not stop the pod.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from kubeguard.model import ContainerView, Path, PodSpecView
+
+# In-tree volume plugins that name a Secret: plugin -> (field, is it an object reference {name: ...}?)
+_PLUGIN_SECRETS = {
+    "azureFile": ("secretName", False), "cephfs": ("secretRef", True), "rbd": ("secretRef", True),
+    "iscsi": ("secretRef", True), "flexVolume": ("secretRef", True), "scaleIO": ("secretRef", True),
+    "storageos": ("secretRef", True), "csi": ("nodePublishSecretRef", True),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    kind: str  # Secret | ConfigMap | PersistentVolumeClaim
+    name: str
+    path: Path
+    via: str  # env | envFrom | volume | projected | imagePullSecrets | volume plugin name
+    optional: bool = False
+    container: str | None = None
+    key: str | None = None
+
+
+def env_refs(c: ContainerView) -> Iterator[Ref]:
+    env = c.raw.get("env")
+    if isinstance(env, list):
+        for i, e in enumerate(env):
+            vf = e.get("valueFrom") if isinstance(e, dict) else None
+            if not isinstance(vf, dict):
+                continue
+            for field, kind in (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")):
+                ref = vf.get(field)
+                if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+                    yield Ref(kind, ref["name"], c.path("env", i, "valueFrom", field), "env",
+                              ref.get("optional") is True, c.name, ref.get("key"))
+    env_from = c.raw.get("envFrom")
+    if isinstance(env_from, list):
+        for i, e in enumerate(env_from):
+            if not isinstance(e, dict):
+                continue
+            for field, kind in (("secretRef", "Secret"), ("configMapRef", "ConfigMap")):
+                ref = e.get(field)
+                if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+                    yield Ref(kind, ref["name"], c.path("envFrom", i, field), "envFrom",
+                              ref.get("optional") is True, c.name)
+
+
+def volume_refs(pod: PodSpecView) -> Iterator[Ref]:
+    vols = pod.spec.get("volumes")
+    if not isinstance(vols, list):
+        return
+    for i, v in enumerate(vols):
+        if not isinstance(v, dict):
+            continue
+        base = pod.path("volumes", i)
+        sec = v.get("secret")
+        if isinstance(sec, dict) and isinstance(sec.get("secretName"), str):
+            yield Ref("Secret", sec["secretName"], base + ("secret", "secretName"), "volume", sec.get("optional") is True)
+        cm = v.get("configMap")
+        if isinstance(cm, dict) and isinstance(cm.get("name"), str):
+            yield Ref("ConfigMap", cm["name"], base + ("configMap", "name"), "volume", cm.get("optional") is True)
+        pvc = v.get("persistentVolumeClaim")
+        if isinstance(pvc, dict) and isinstance(pvc.get("claimName"), str):
+            yield Ref("PersistentVolumeClaim", pvc["claimName"], base + ("persistentVolumeClaim", "claimName"), "volume")
+        proj = v.get("projected")
+        sources = proj.get("sources") if isinstance(proj, dict) else None
+        if isinstance(sources, list):
+            for j, s in enumerate(sources):
+                if not isinstance(s, dict):
+                    continue
+                for field, kind in (("secret", "Secret"), ("configMap", "ConfigMap")):
+                    ref = s.get(field)
+                    if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+                        yield Ref(kind, ref["name"], base + ("projected", "sources", j, field, "name"), "projected",
+                                  ref.get("optional") is True)
+        for plugin, (field, is_obj) in _PLUGIN_SECRETS.items():
+            src = v.get(plugin)
+            if not isinstance(src, dict):
+                continue
+            ref = src.get(field)
+            name = ref.get("name") if is_obj and isinstance(ref, dict) else (ref if not is_obj else None)
+            if isinstance(name, str) and name:
+                yield Ref("Secret", name, base + (plugin, field), plugin)
+
+
+def pull_secret_refs(pod: PodSpecView) -> Iterator[Ref]:
+    ips = pod.spec.get("imagePullSecrets")
+    if isinstance(ips, list):
+        for i, s in enumerate(ips):
+            if isinstance(s, dict) and isinstance(s.get("name"), str) and s["name"]:
+                yield Ref("Secret", s["name"], pod.path("imagePullSecrets", i, "name"), "imagePullSecrets")
+
+
+def pod_refs(pod: PodSpecView) -> Iterator[Ref]:
+    """Every Secret, ConfigMap and claim reference of the pod spec, in document order."""
+    for c in pod.all_containers():
+        yield from env_refs(c)
+    yield from volume_refs(pod)
+    yield from pull_secret_refs(pod)

@@ -1,0 +1,143 @@
+"""What a pod spec's owner means for reliability: replicas, autoscalers, disruption budgets.
+
+Lookups go through the inventory's kind and namespace indexes (no per-scan state
+kept here), so each call costs the smaller of the two index slices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from kubeguard.model import ClusterInventory, K8sObject, PodSpecView, selector_matches
+
+# Kinds whose replica count is spec.replicas (default 1) and whose pods are interchangeable.
+REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+BATCH_KINDS = frozenset({"Job", "CronJob"})
+# Custom resources known to replicate a pod template through spec.replicas (default 1).
+REPLICATED_CUSTOM = frozenset({("argoproj.io", "Rollout"), ("apps.kruise.io", "CloneSet"),
+                               ("apps.kruise.io", "StatefulSet"), ("apps.openshift.io", "DeploymentConfig")})
+
+
+def objects_in(cluster: ClusterInventory, kind: str, namespace: str | None) -> Iterable[K8sObject]:
+    """Objects of ``kind`` in ``namespace``, through whichever index slice is smaller."""
+    by_kind = cluster.of_kind(kind)
+    by_ns = cluster.in_namespace(namespace)
+    if len(by_kind) <= len(by_ns):
+        return [o for o in by_kind if o.namespace == namespace]
+    return [o for o in by_ns if o.kind == kind]
+
+
+def is_top_level(pod: PodSpecView) -> bool:
+    """True for the object that owns the pod spec itself (not a pod template inside a custom resource list)."""
+    return pod.base in (("spec",), ("spec", "template", "spec"), ("spec", "jobTemplate", "spec", "template", "spec"))
+
+
+def runs_to_completion(pod: PodSpecView) -> bool:
+    """Jobs, CronJobs and pods whose restartPolicy lets them finish (Never / OnFailure)."""
+    if pod.kind in BATCH_KINDS:
+        return True
+    return pod.spec.get("restartPolicy") in ("Never", "OnFailure")
+
+
+def declared_replicas(obj: K8sObject) -> tuple[int | None, bool]:
+    """``(replicas, explicit)`` for replicated kinds; ``(None, False)`` for kinds without replicas.
+
+    ``spec.replicas`` defaults to 1 when absent; a non-integer value counts as absent.
+    """
+    if obj.kind in REPLICATED_KINDS and obj.group in ("", "apps", "extensions") or \
+            (obj.group, obj.kind) in REPLICATED_CUSTOM:
+        v = obj.spec.get("replicas")
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v, True
+        return 1, False
+    return None, False
+
+
+@dataclass(frozen=True, slots=True)
+class Autoscaler:
+    obj: K8sObject
+    min_replicas: int
+    max_replicas: int | None
+
+
+def autoscalers_for(cluster: ClusterInventory, obj: K8sObject) -> list[Autoscaler]:
+    """HorizontalPodAutoscalers and KEDA ScaledObjects in ``obj``'s namespace that scale it."""
+    out: list[Autoscaler] = []
+    for hpa in objects_in(cluster, "HorizontalPodAutoscaler", obj.namespace):
+        ref = hpa.spec.get("scaleTargetRef")
+        if _targets(ref, obj, default_kind=None):
+            out.append(Autoscaler(hpa, _int(hpa.spec.get("minReplicas"), 1), _int(hpa.spec.get("maxReplicas"), None)))
+    for so in objects_in(cluster, "ScaledObject", obj.namespace):
+        if so.group != "keda.sh":
+            continue
+        ref = so.spec.get("scaleTargetRef")
+        if _targets(ref, obj, default_kind="Deployment"):
+            out.append(Autoscaler(so, _int(so.spec.get("minReplicaCount"), 0),
+                                  _int(so.spec.get("maxReplicaCount"), 100)))
+    return out
+
+
+def hpa_target_key(ref: object) -> tuple[str, str, str] | None:
+    """``(group, kind, name)`` of an HPA scaleTargetRef, or None when malformed."""
+    if not isinstance(ref, dict) or not isinstance(ref.get("kind"), str) or not isinstance(ref.get("name"), str):
+        return None
+    api = ref.get("apiVersion") if isinstance(ref.get("apiVersion"), str) else ""
+    return (api.rpartition("/")[0] if "/" in api else "", ref["kind"], ref["name"])
+
+
+def _targets(ref: object, obj: K8sObject, default_kind: str | None) -> bool:
+    if not isinstance(ref, dict) or ref.get("name") != obj.name:
+        return False
+    kind = ref.get("kind") or default_kind
+    if kind != obj.kind:
+        return False
+    api = ref.get("apiVersion")
+    if isinstance(api, str) and "/" in api:
+        group = api.rpartition("/")[0]
+        return group == obj.group or {group, obj.group} <= {"apps", "extensions"}
+    return True
+
+
+def _int(v: object, default: int | None) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else default
+
+
+def effective_replicas(cluster: ClusterInventory, obj: K8sObject) -> tuple[int | None, str]:
+    """The fewest pods the owner runs: the autoscaler minimum when scaled, else spec.replicas."""
+    scalers = autoscalers_for(cluster, obj)
+    if scalers:
+        low = min(s.min_replicas for s in scalers)
+        return low, f"{scalers[0].obj.kind} {scalers[0].obj.name} minimum"
+    n, explicit = declared_replicas(obj)
+    return n, "spec.replicas" if explicit else "spec.replicas (default 1)"
+
+
+def pdbs_selecting(cluster: ClusterInventory, namespace: str | None, labels: dict) -> list[K8sObject]:
+    """PodDisruptionBudgets in ``namespace`` whose selector matches ``labels``.
+
+    policy/v1: an empty selector selects every pod of the namespace, an absent one none.
+    policy/v1beta1 (removed in 1.25): an empty selector selects nothing.
+    """
+    out = []
+    for pdb in objects_in(cluster, "PodDisruptionBudget", namespace):
+        sel = pdb.spec.get("selector")
+        if sel == {} and pdb.api_version != "policy/v1":
+            continue
+        if selector_matches(sel, labels):
+            out.append(pdb)
+    return out
+
+
+def workloads_selected_by(cluster: ClusterInventory, namespace: str | None, sel: object,
+                          empty_selects_all: bool = True) -> list[PodSpecView]:
+    """Top-level pod specs in ``namespace`` whose pod labels ``sel`` selects."""
+    if not isinstance(sel, dict):
+        return []
+    if sel == {} and not empty_selects_all:
+        return []
+    out = []
+    for pod in cluster.workloads():
+        if pod.namespace == namespace and selector_matches(sel, pod.labels):
+            out.append(pod)
+    return out

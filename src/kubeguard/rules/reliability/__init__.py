@@ -1,0 +1,1 @@
+"""Resources and reliability: requests and limits, probes, replicas, disruption budgets, autoscalers."""

@@ -1,0 +1,1 @@
+"""Storage and data: encryption at rest, volume claims, host-path volumes, scratch space."""

@@ -1,0 +1,1 @@
+"""Namespaces and tenancy: default and system namespaces, quotas, limit ranges, Pod Security labels."""
