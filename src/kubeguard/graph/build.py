@@ -12,7 +12,9 @@ from typing import Any, Callable
 from ..model.inventory import ClusterInventory
 
 # name -> "module:function"; imported on first use so unused graphs cost nothing
-BUILDERS: dict[str, str] = {}
+BUILDERS: dict[str, str] = {
+    "network": "kubeguard.graph.network:build",
+}
 
 
 class GraphCache:
