@@ -14,6 +14,7 @@ from ..model.inventory import ClusterInventory
 # name -> "module:function"; imported on first use so unused graphs cost nothing
 BUILDERS: dict[str, str] = {
     "network": "kubeguard.graph.network:build",
+    "rbac": "kubeguard.graph.rbac:build",
 }
 
 
