@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Iterator
 
-from kubeguard.model import ClusterInventory, ContainerView, PodSpecView
+from kubeguard.model import ClusterInventory, ContainerView, PodSpecView, Violation
 
 from .quantities import try_quantity
 from .workloads import objects_in
@@ -152,3 +152,19 @@ def pod_total(pod: PodSpecView, per_container: Callable[[ContainerView], Fractio
 def pod_overhead(pod: PodSpecView, resource: str) -> Any:
     ov = pod.spec.get("overhead")
     return ov.get(resource) if isinstance(ov, dict) else None
+
+
+_LABELS = {"requests": "request", "limits": "limit"}
+
+
+def unset_violations(pod: PodSpecView, cluster: ClusterInventory, section: str, resource: str) -> Iterator[Violation]:
+    """One violation per init/app container with no effective ``resources.<section>.<resource>``."""
+    lr = limit_ranges(cluster, pod.namespace)
+    pick = effective_limit if section == "limits" else effective_request
+    for c in resource_containers(pod):
+        if not pick(c, resource, lr).is_set:
+            extra = "" if section == "limits" else " or limit"
+            yield Violation(
+                f"container {c.name!r} has no {resource} {_LABELS[section]} (none set{extra}, and no LimitRange "
+                f"in namespace {pod.namespace!r} supplies a default)",
+                c.path("resources", section, resource), container=c.name)
