@@ -10,6 +10,7 @@ import typer
 
 from .._version import __version__
 from .pipeline import EXIT_USAGE, ScanOptions, UsageError, err_console, execute, parse_outputs
+from . import live_cmd
 
 app = typer.Typer(
     name="kubeguard",
@@ -89,6 +90,12 @@ def scan(
     rules: list[str] = RulesOpt, skip_rules: list[str] = SkipOpt, severity: list[str] = SeverityOpt,
     include_passed: bool = PassedOpt, show_exempt: bool = ExemptOpt, progress: bool = ProgressOpt,
     color: str = ColorOpt, max_findings: Optional[int] = MaxOpt, framework: list[str] = FrameworkOpt,
+    kubeconfig: Optional[str] = live_cmd.KubeconfigOpt, context: list[str] = live_cmd.ContextOpt,
+    all_contexts: bool = live_cmd.AllContextsOpt, in_cluster: bool = live_cmd.InClusterOpt,
+    namespace: list[str] = live_cmd.NamespaceOpt, exclude_namespace: list[str] = live_cmd.ExcludeNsOpt,
+    include_kind: list[str] = live_cmd.IncludeKindOpt, exclude_kind: list[str] = live_cmd.ExcludeKindOpt,
+    request_timeout: float = live_cmd.TimeoutOpt, qps: float = live_cmd.QpsOpt,
+    concurrency: int = live_cmd.ConcurrencyOpt, kubelet_config: bool = live_cmd.KubeletOpt,
 ) -> None:
     """Scan manifests, Helm charts, Kustomize folders, snapshots, or live clusters."""
 
@@ -96,9 +103,14 @@ def scan(
         opts = _options(formats, output, fail_on, strict, config, ignore_file, rules, skip_rules, severity,
                         include_passed, show_exempt, progress, color, max_findings, framework,
                         {"mode": "manifests", "paths": list(paths or [])})
+        live = live_cmd.live_options(kubeconfig, context, all_contexts, in_cluster, namespace, exclude_namespace,
+                                     include_kind, exclude_kind, request_timeout, qps, concurrency, kubelet_config,
+                                     cluster if cluster != "manifests" else None)
         if not paths:
-            raise UsageError("no PATH given and live cluster scanning is not available in this build; "
-                             "give manifest paths or a snapshot")
+            return live_cmd.run_live_scan(live, opts)
+        if live.wants_live:
+            raise UsageError("--kubeconfig, --context, --all-contexts, --in-cluster and -n/--exclude-namespace "
+                             "read live clusters; do not give PATHs with them")
         from ..collect.files import read_paths
 
         ms = read_paths(paths, cluster)
@@ -164,6 +176,7 @@ def report(
 from .rules_cmd import rules_app  # noqa: E402
 
 app.add_typer(rules_app, name="rules")
+app.command(name="collect")(live_cmd.collect_command)
 
 
 def main() -> None:
