@@ -7,6 +7,7 @@ from pathlib import Path as FsPath
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 from .._version import __version__
 from .pipeline import EXIT_USAGE, ScanOptions, UsageError, err_console, execute, parse_outputs
@@ -72,7 +73,7 @@ def _run(fn) -> None:
     try:
         code = fn()
     except UsageError as exc:
-        err_console().print(f"[red]error:[/red] {exc}", highlight=False)
+        err_console().print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
         err_console().print("interrupted")
@@ -177,6 +178,10 @@ from .rules_cmd import rules_app  # noqa: E402
 
 app.add_typer(rules_app, name="rules")
 app.command(name="collect")(live_cmd.collect_command)
+from .frameworks_cmd import frameworks_app  # noqa: E402
+app.add_typer(frameworks_app, name="frameworks")
+from .docs_cmd import docs_app  # noqa: E402
+app.add_typer(docs_app, name="docs")
 
 
 def main() -> None:

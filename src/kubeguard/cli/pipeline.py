@@ -14,6 +14,7 @@ from pathlib import Path as FsPath
 from typing import Callable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..collect.files import ManifestSet, SourceTexts
@@ -196,7 +197,7 @@ def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,
 
     errors = ms.report.errors
     for issue in errors[:20]:
-        console.print(f"[red]error:[/red] {issue.one_line()}", markup=True, highlight=False)
+        console.print(f"[red]error:[/red] {escape(issue.one_line())}", markup=True, highlight=False)
     if len(errors) > 20:
         console.print(f"[red]error:[/red] ... and {len(errors) - 20} more input errors (see the JSON report)")
     if not ms.objects and errors:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterable, Sequence
 
-from ..frameworks._model import Framework, Requirement, all_frameworks
+from ..frameworks._model import CatalogError, Framework, Requirement, all_frameworks
 from ..model.findings import Finding, Status
 from ..model.result import RuleResult
 
@@ -46,7 +46,7 @@ class FrameworkError(ValueError):
 
 def resolve_frameworks(ids: Iterable[str]) -> list[Framework]:
     """The catalogs for ``--framework`` ids (``id`` for the newest version, or ``id-version``), deduplicated."""
-    catalogs = all_frameworks()
+    catalogs = _bundled()
     out: dict[str, Framework] = {}
     for raw in ids:
         key = raw.strip()
@@ -57,6 +57,18 @@ def resolve_frameworks(ids: Iterable[str]) -> list[Framework]:
                                  "(see 'kubeguard frameworks')")
         out.setdefault(fw.key, fw)
     return list(out.values())
+
+
+def _bundled() -> dict[str, Framework]:
+    try:
+        return all_frameworks()
+    except CatalogError as exc:
+        raise FrameworkError(f"framework catalog {exc}") from None
+
+
+def catalogs() -> list[Framework]:
+    """Every bundled catalog once (``all_frameworks`` also indexes the newest version by bare id)."""
+    return sorted({fw.key: fw for fw in _bundled().values()}.values(), key=lambda f: (f.id, f.version))
 
 
 def mapped_rules(frameworks: Iterable[Framework]) -> set[str]:
@@ -158,3 +170,24 @@ def evaluate_frameworks(frameworks: Sequence[Framework], rule_results: Sequence[
             "clusters": per_cluster,
         })
     return out
+
+
+def catalog_coverage(fw: Framework, known_rules: Iterable[str] = ()) -> dict[str, Any]:
+    """How much of a catalog a scan can decide: automated requirements, and what the rest need.
+
+    ``known_rules`` (the registry's codes) lets the caller count requirements whose rules are absent from
+    this build; those are reported, never counted as automated.
+    """
+    known = set(known_rules)
+    needs = dict.fromkeys(NEEDS_REASON, 0)
+    automated = missing = 0
+    for req in fw.requirements:
+        if req.rules:
+            automated += 1
+            if known and any(c not in known for c in req.rules):
+                missing += 1
+        else:
+            needs[req.needs or "manual"] += 1
+    return {"id": fw.id, "version": fw.version, "key": fw.key, "title": fw.title, "kind": fw.kind,
+            "source": fw.source, "total": len(fw.requirements), "automated": automated, "needs": needs,
+            "missingRules": missing}

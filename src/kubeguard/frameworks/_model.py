@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 CATALOG_DIR = Path(__file__).resolve().parent
 
@@ -77,9 +77,22 @@ class Framework(BaseModel):
         return sum(1 for r in self.requirements if r.automated), len(self.requirements)
 
 
+class CatalogError(ValueError):
+    """A catalog file that does not load or validate; one line naming the file."""
+
+
 def load_catalog(path: Path) -> Framework:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return Framework.model_validate(data)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return Framework.model_validate(data)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise CatalogError(f"{path.name}{where}: YAML error: {getattr(exc, 'problem', None) or exc}") from None
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        loc = ".".join(str(x) for x in e["loc"])
+        raise CatalogError(f"{path.name}: {loc or 'catalog'}: {e['msg']}") from None
 
 
 @cache

@@ -6,6 +6,7 @@ without rules (MANUAL) are summarised in one line per framework, by what they ne
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -19,7 +20,9 @@ STATUS_STYLE = {"PASS": "green", "FAIL": "bold red", "UNKNOWN": "yellow", "NOT_A
                 "MANUAL": "dim"}
 STATUS_LABEL = {"NOT_APPLICABLE": "n/a"}
 BAR_WIDTH = 20
-EVIDENCE_LINES = 3
+EVIDENCE_LINES = 2
+# Display only (JSON keeps the full path): fields of a pod template read the same for every workload kind.
+_POD_TEMPLATE = re.compile(r"^spec\.(?:jobTemplate\.spec\.)?(?:template\.spec\.)?")
 
 
 def score_bar(score: float | None) -> Text:
@@ -41,7 +44,7 @@ def _evidence_cell(results: list[tuple[str, dict[str, Any]]], several_clusters: 
         if r["status"] == "FAIL":
             ev = r.get("evidence", [])
             for e in ev[:EVIDENCE_LINES]:
-                where = e.get("path") or e["message"]
+                where = _POD_TEMPLATE.sub("", e["path"]) if e.get("path") else e["message"]
                 prefix = f"{cluster}: " if several_clusters else ""
                 lines.append(f"{prefix}{e['rule']} {e['resource']} {where}")
             more = r.get("evidenceTotal", len(ev)) - min(len(ev), EVIDENCE_LINES)
