@@ -141,3 +141,35 @@ def workloads_selected_by(cluster: ClusterInventory, namespace: str | None, sel:
         if pod.namespace == namespace and selector_matches(sel, pod.labels):
             out.append(pod)
     return out
+
+
+def inventory_is_complete(cluster: ClusterInventory) -> bool:
+    """True for live clusters, snapshots of them and the demo fleet; False for manifest folders.
+
+    In a manifest scan an object missing from the input may well exist in the cluster, so
+    rules about absent objects report UNKNOWN there instead of guessing.
+    """
+    return cluster.facts.source != "manifests"
+
+
+def labels_path(pod: PodSpecView) -> tuple:
+    """Path of the pod labels: ``spec.template.metadata.labels`` (or ``metadata.labels`` for a Pod)."""
+    return pod.base[:-1] + ("metadata", "labels")
+
+
+def scaled_value(v: object, total: int) -> int | None:
+    """``intstr.GetScaledValueFromIntOrPercent(v, total, roundUp=true)``; None when malformed."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str) and v.endswith("%") and v[:-1].isdigit():
+        return -(-int(v[:-1]) * total // 100)
+    if isinstance(v, str) and v.isdigit():
+        return int(v)
+    return None
+
+
+def pdb_selector(pdb: K8sObject) -> tuple[object, bool]:
+    """``(selector, empty_selects_all)``: policy/v1 treats ``{}`` as every pod, v1beta1 as none."""
+    return pdb.spec.get("selector"), pdb.api_version == "policy/v1"

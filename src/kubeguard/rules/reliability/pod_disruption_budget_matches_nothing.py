@@ -1,0 +1,70 @@
+"""PodDisruptionBudget selects no workload.
+
+## What it checks
+Every PodDisruptionBudget whose selector matches the pod template labels of no workload in its
+namespace (Deployments, StatefulSets, DaemonSets, Jobs, bare Pods and custom-resource pod
+templates).  In `policy/v1` an absent selector matches nothing and `{}` matches everything; in
+`policy/v1beta1` `{}` matched nothing.
+
+In a manifest scan, a budget whose namespace has no workload at all in the input is reported
+UNKNOWN: the workloads may simply live in another folder.
+
+## Why it matters
+A budget that selects nothing protects nothing, usually because of a label typo or a renamed
+app, and gives a false sense of safety during drains.
+
+## Failing example
+```yaml
+kind: PodDisruptionBudget
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: wbe}}
+```
+
+## Passing example
+```yaml
+kind: PodDisruptionBudget
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: web}}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kubeguard.model import K8sObject, NotEvaluated, Violation
+from kubeguard.rules._helpers.workloads import inventory_is_complete, pdb_selector, workloads_selected_by
+from kubeguard.rules._meta import Lifecycle, RuleMeta
+
+META = RuleMeta(
+    code="RL019",
+    slug="pod-disruption-budget-matches-nothing",
+    title="PodDisruptionBudget selects no workload",
+    severity="low",
+    category="reliability",
+    target="object",
+    kinds=("PodDisruptionBudget",),
+    rationale=(
+        "A budget whose selector matches no pods protects nothing during drains, typically after a label "
+        "typo or a rename."
+    ),
+    remediation="Fix spec.selector to match the labels of the workload's pod template.",
+    references=("https://kubernetes.io/docs/tasks/run-application/configure-pdb/",),
+    lifecycle=Lifecycle.preview("0.1.0"),
+    peers={"popeye": ("POP-900",)},
+)
+
+
+def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
+    selector, empty_all = pdb_selector(obj)
+    if selector is None:
+        yield Violation("has no selector, so it selects no pod", ("spec", "selector"))
+        return
+    if workloads_selected_by(ctx.cluster, obj.namespace, selector, empty_all):
+        return
+    if not inventory_is_complete(ctx.cluster) and not any(
+            p.namespace == obj.namespace for p in ctx.cluster.workloads()):
+        raise NotEvaluated(f"no workload of namespace {obj.namespace!r} is in the scanned input")
+    yield Violation(f"selector matches no workload in namespace {obj.namespace!r}", ("spec", "selector"))
