@@ -173,3 +173,24 @@ def scaled_value(v: object, total: int) -> int | None:
 def pdb_selector(pdb: K8sObject) -> tuple[object, bool]:
     """``(selector, empty_selects_all)``: policy/v1 treats ``{}`` as every pod, v1beta1 as none."""
     return pdb.spec.get("selector"), pdb.api_version == "policy/v1"
+
+
+def field_owned_by_user(obj: K8sObject, *path: str) -> bool | None:
+    """Whether a client (not defaulting, not a controller's scale update) set ``spec.<path>``.
+
+    Live objects carry defaulted fields, so presence alone proves nothing; their
+    ``managedFields`` say who set what (defaulted fields belong to no manager).  Returns
+    None when a live object has no managedFields to tell.
+    """
+    managed = obj.metadata.get("managedFields")
+    if not isinstance(managed, list):
+        return None
+    for entry in managed:
+        if not isinstance(entry, dict) or entry.get("subresource") in ("scale", "status"):
+            continue
+        node = entry.get("fieldsV1")
+        for key in path:
+            node = node.get(f"f:{key}") if isinstance(node, dict) else None
+        if node is not None:
+            return True
+    return False
