@@ -35,7 +35,7 @@ error naming the file.
     # EKS companions (present only when their file was given):
     nodegroups: [nodegroup, ...]; addons: {name: addon}; subnets: {subnetId: subnet};
     launchTemplates: {templateId: {version: launchTemplateVersion}}; guardDuty: detector;
-    clusterVersions: [...]; accessEntries: [{principalArn, username, kubernetesGroups, type,
+    clusterVersions: [...]; oidcProviders: [arn, ...]; accessEntries: [{principalArn, username, kubernetesGroups, type,
     accessPolicies: [{policyArn, accessScope}]}]; podIdentityAssociations: [...]
     # AKS companion:
     diagnosticSettings: [{id, name, logs: [{category, categoryGroup, enabled}], workspaceId, ...}]

@@ -16,6 +16,7 @@ command                                        top-level key          stored und
 ``aws ec2 describe-subnets``                   ``Subnets``            ``subnets{SubnetId}``
 ``aws ec2 describe-launch-template-versions``  ``LaunchTemplateVersions``  ``launchTemplates{id}{version}``
 ``aws guardduty get-detector``                 ``Features`` + ``Status``    ``guardDuty``
+``aws iam list-open-id-connect-providers``     ``OpenIDConnectProviderList``  ``oidcProviders[]`` (ARNs)
 =============================================  =====================  ======================================
 """
 
@@ -102,6 +103,9 @@ def detect(doc: Any, file: str) -> list[CloudDoc] | None:
     if isinstance(doc.get("clusterVersions"), list):
         return [CloudDoc(PROVIDER, "clusterVersions", [prune(v, VERSIONS_SPEC) for v in doc["clusterVersions"]
                                                          if isinstance(v, dict)], file, set(), shared=True)]
+    if isinstance(doc.get("OpenIDConnectProviderList"), list):  # aws iam list-open-id-connect-providers
+        arns = [p.get("Arn") for p in doc["OpenIDConnectProviderList"] if isinstance(p, dict) and p.get("Arn")]
+        return [CloudDoc(PROVIDER, "oidcProviders", arns, file, set(), account=_account(arns[0]) if arns else None)]
     if isinstance(doc.get("Subnets"), list):
         subnets = [prune(s, SUBNET_SPEC) for s in doc["Subnets"] if isinstance(s, dict)]
         return [CloudDoc(PROVIDER, "subnets", subnets, file, set(),
@@ -170,6 +174,8 @@ def build(group: CloudGroup) -> dict[str, Any]:
         out["launchTemplates"] = lts
     if group.parts.get("guardDuty"):
         out["guardDuty"] = group.parts["guardDuty"][-1].data
+    if "oidcProviders" in group.parts:
+        out["oidcProviders"] = [a for d in group.parts["oidcProviders"] for a in d.data]
     if group.parts.get("clusterVersions"):
         out["clusterVersions"] = [v for d in group.parts["clusterVersions"] for v in d.data]
     entries: dict[str, dict[str, Any]] = {}
