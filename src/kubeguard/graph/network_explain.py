@@ -221,36 +221,38 @@ def _via(peer: Peer | bool | None, entry: PortEntry | None) -> str:
     return " via " + " and ".join(parts)
 
 
+def walk(g: NetworkGraph, src: PodEndpoint | ExternalEndpoint, dst: PodEndpoint | ExternalEndpoint, want: PortSet,
+         what: str, practice: bool, locate: Locate | None = None) -> tuple[PortSet, list[Reason]]:
+    """Walk both directions for ``want``; returns the ports the walk allows and its reasons."""
+    w = _Walk(g, g.practice if practice else g.spec, g.spec if practice and g.practice is not g.spec else None,
+              locate)
+    if isinstance(src, PodEndpoint) and src is dst:
+        w.reason("egress", "allow", f"{src} talks to itself: a pod cannot block access to itself (NP-46)")
+        return want, w.reasons
+    out = want
+    if isinstance(src, PodEndpoint):
+        out = out & w.side("egress", src, dst, want, what)
+    else:
+        w.reason("egress", "not-isolated", f"{src} is outside the pod network: no egress policy applies (NP-45)")
+    if isinstance(dst, PodEndpoint):
+        out = out & w.side("ingress", dst, src, want, what)
+    else:
+        w.reason("ingress", "not-isolated", f"{dst} is outside the pod network: no ingress policy applies (NP-44)")
+    return out, w.reasons
+
+
 def explain(g: NetworkGraph, src: PodEndpoint | ExternalEndpoint, dst: PodEndpoint | ExternalEndpoint,
             protocol: str = "TCP", port: int | str | None = None, locate: Locate | None = None) -> Verdict:
+    """The verdict for one connection with the reasons in both directions (and CNI caveats)."""
     want, what = query_ports(dst, protocol, port)
-    verdicts = {}
-    reasons: list[Reason] = []
-    for practice in ((False, True) if g.practice is not g.spec else (False,)):
-        ev = g.practice if practice else g.spec
-        allowed = bool(g.allowed_ports(src, dst, practice) & want)
-        verdicts[practice] = allowed
-        if practice and allowed == verdicts[False]:
-            break  # same answer: the spec walk already explains it
-        walk = _Walk(g, ev, g.spec if practice else None, locate)
-        if isinstance(src, PodEndpoint) and src is dst:
-            walk.reason("egress", "allow", f"{src} talks to itself: a pod cannot block access to itself (NP-46)")
-        else:
-            if isinstance(src, PodEndpoint):
-                walk.side("egress", src, dst, want, what)
-            else:
-                walk.reason("egress", "not-isolated", f"{src} is outside the pod network: no egress policy applies "
-                                                      f"(NP-45)")
-            if isinstance(dst, PodEndpoint):
-                walk.side("ingress", dst, src, want, what)
-            else:
-                walk.reason("ingress", "not-isolated", f"{dst} is outside the pod network: no ingress policy "
-                                                       f"applies (NP-44)")
-        if practice:
-            reasons = [Reason("cni", "caveat", f"{'allowed' if allowed else 'denied'} in practice on "
-                                               f"{ev.profile.title}, {'denied' if allowed else 'allowed'} by the "
-                                               f"policies as written")] + walk.reasons
-        else:
-            reasons = walk.reasons
-    allowed = verdicts.get(True, verdicts[False])
-    return Verdict(allowed, verdicts[False], g.allowed_ports(src, dst, True), tuple(reasons))
+    spec_allowed = bool(g.allowed_ports(src, dst, False) & want)
+    allowed = spec_allowed
+    _, reasons = walk(g, src, dst, want, what, practice=False, locate=locate)
+    if g.practice is not g.spec:
+        allowed = bool(g.allowed_ports(src, dst, True) & want)
+        if allowed != spec_allowed:
+            _, practice_reasons = walk(g, src, dst, want, what, practice=True, locate=locate)
+            head = Reason("cni", "caveat", f"{'allowed' if allowed else 'denied'} in practice on {g.profile.title}, "
+                                           f"{'denied' if allowed else 'allowed'} by the policies as written")
+            reasons = [head] + practice_reasons
+    return Verdict(allowed, spec_allowed, g.allowed_ports(src, dst, True), tuple(reasons))
