@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from kubeguard.collect.cloud_identity import attach_identity_facts
 from kubeguard.collect.files import SourceTexts, read_paths
 from kubeguard.engine.run import ScanInput, run_scan
 from kubeguard.model import ClusterFacts, Inventory
@@ -26,6 +27,7 @@ def scan_fixture(rule: Rule, registry: Registry, path: Path, params: dict | None
         cluster_facts[FIXTURE_CLUSTER] = ClusterFacts(
             name=FIXTURE_CLUSTER, provider=f.get("provider", "other"),
             kubernetes_version=f.get("kubernetesVersion"), facts=f.get("facts", {}))
+    attach_identity_facts(cluster_facts, ms.objects, ms.report)
     inv = Inventory.build(cluster_facts.values(), ms.objects)
     settings = Settings(include=(rule.code,), params={rule.code: params} if params else {})
     return run_scan(ScanInput(inv, ms.report, SourceTexts(ms.texts).line_of), registry, settings)

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..collect.cloud_identity import attach_identity_facts
 from ..collect.files import ManifestSet, SourceTexts
 from ..engine.config import ConfigFileError, FileConfig, parse_config
 from ..engine.exemptions import ExemptionError, IgnoreEntry, parse_ignore_file, rule_resolver
@@ -88,6 +89,7 @@ class ScanOptions:
     max_findings: int | None = None
     frameworks: list[str] = field(default_factory=list)
     inputs: dict = field(default_factory=dict)
+    cloud_exports: dict[str, list[str]] = field(default_factory=dict)  # cluster -> exported cloud JSON files
 
 
 def load_config(path: str | None) -> FileConfig:
@@ -171,6 +173,7 @@ def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,
             facts[o.cluster] = ClusterFacts(name=o.cluster, source="manifests")
     if not facts:
         facts[default_cluster] = ClusterFacts(name=default_cluster, source="manifests")
+    attach_identity_facts(facts, ms.objects, ms.report, opts.cloud_exports)
     inventory = Inventory.build(facts.values(), ms.objects)
     settings = build_settings(opts, cfg)
     registry = default_registry()

@@ -236,10 +236,10 @@ class RoleNode:
 
     @property
     def is_platform(self) -> bool:
-        return self.origin != "inventory" or _is_platform(self.obj, self.name)
+        return self.origin != "inventory" or is_platform_object(self.obj, self.name)
 
 
-def _is_platform(obj: K8sObject | None, name: str) -> bool:
+def is_platform_object(obj: K8sObject | None, name: str) -> bool:
     if obj is not None and obj.labels.get(BOOTSTRAP_LABEL) == "rbac-defaults":
         return True
     return name.startswith(PLATFORM_PREFIXES)
@@ -276,7 +276,10 @@ class BindingNode:
 
     @property
     def is_platform(self) -> bool:
-        return self.source != "rbac" or _is_platform(self.obj, self.name)
+        """Owned by Kubernetes or the managed platform (cloud access grants are not)."""
+        if self.source in ("privileged-group", "upstream-default"):
+            return True
+        return self.source == "rbac" and is_platform_object(self.obj, self.name)
 
 
 @dataclass(frozen=True, slots=True)

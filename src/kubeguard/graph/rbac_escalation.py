@@ -263,9 +263,9 @@ class Escalations:
             evidence.append(tuple(hits))
         return tuple(evidence)
 
-    def of(self, identity: "Identity", primitives: Iterable[Primitive] = PRIMITIVES) -> tuple[Escalation, ...]:
+    def of(self, identity: "Identity", primitives: Iterable[Primitive] | None = None) -> tuple[Escalation, ...]:
         """Every primitive ``identity`` holds (cluster-wide first, then per namespace)."""
-        prims = tuple(primitives)
+        prims = ALL_PRIMITIVES if primitives is None else tuple(primitives)
         key = (identity, tuple(p.id for p in prims))
         if key in self._cache:
             return self._cache[key]

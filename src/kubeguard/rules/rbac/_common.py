@@ -1,0 +1,121 @@
+"""Shared evaluation for the RB rules: escalation primitives per subject and per workload."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kubeguard.graph.rbac import BindingNode, Identity, RbacGraph
+from kubeguard.graph.rbac_escalation import BY_ID, POWERFUL_SA, Escalation
+from kubeguard.model import ClusterInventory, ObjectRef, PodSpecView, Violation
+from kubeguard.rules._meta import Param
+
+PLATFORM_PARAM = Param(
+    name="include_platform", type="bool", default=False,
+    description="Also report bindings owned by the platform (label kubernetes.io/bootstrapping=rbac-defaults "
+                "or names starting with system:, eks:, gce:, gke:).")
+
+
+def rbac_graph(ctx) -> RbacGraph:
+    return ctx.graph("rbac")
+
+
+def own_key(identity: Identity) -> tuple[str, str, str]:
+    if identity.kind == "ServiceAccount":
+        return ("ServiceAccount", identity.namespace or "", identity.name)
+    return (identity.kind, "", identity.name)
+
+
+def names_note(esc: Escalation) -> str:
+    names = sorted({n for g in esc.key_grants for n in g.rule.resource_names})
+    if names and all(g.rule.resource_names for g in esc.key_grants):
+        return f" (only objects named {', '.join(names)})"
+    return ""
+
+
+def related_refs(esc: Escalation, skip: BindingNode | None = None) -> tuple[ObjectRef, ...]:
+    out: list[ObjectRef] = []
+    for grants in esc.evidence:
+        for g in grants:
+            role_obj = g.binding.role.obj if g.binding.role else None
+            for obj in (g.binding.obj if g.binding is not skip else None, role_obj):
+                if obj is not None and obj.ref not in out:
+                    out.append(obj.ref)
+    return tuple(out)
+
+
+def escalation_violations(ctx, primitive_ids: tuple[str, ...]) -> Iterator[Violation]:
+    """One violation per (binding subject, primitive, scope) whose binding supplies the key permission.
+
+    Subjects holding full authority at the scope are reported once by cluster-admin-binding
+    instead of once per primitive.  Grants that reach a subject only through a group are
+    reported on the group's binding.
+    """
+    graph = rbac_graph(ctx)
+    esc_all = graph.escalations()
+    include_platform = bool(getattr(ctx.params, "include_platform", False))
+    wanted = set(primitive_ids)
+    for identity in graph.identities():
+        held = [e for e in esc_all.of(identity) if e.primitive.id in wanted]
+        if not held:
+            continue
+        full = set() if "cluster-admin" in wanted else esc_all.full_authority_scopes(identity)
+        key = own_key(identity)
+        for e in held:
+            if None in full or (e.scope is not None and e.scope in full):
+                continue
+            yield from _on_bindings(e, identity, key, include_platform)
+
+
+def _on_bindings(e: Escalation, identity: Identity, key, include_platform: bool) -> Iterator[Violation]:
+    seen: set[int] = set()
+    for g in e.key_grants:
+        b = g.binding
+        if id(b) in seen or (b.is_platform and not include_platform):
+            continue
+        seen.add(id(b))
+        for s, idx in zip(b.subjects, b.subject_index):
+            if s.key != key:
+                continue
+            msg = (f"{identity} can {e.primitive.title} {e.where}{names_note(e)} via {b.ref} -> {b.role_ref}"
+                   f" rules[{g.rule.index}]")
+            if e.targets:
+                msg += f"; reaches {', '.join(e.targets[:3])}" + (" ..." if len(e.targets) > 3 else "")
+            evidence: dict[str, Any] = e.to_dict()
+            evidence["chain_text"] = e.chain()
+            if b.obj is None:
+                yield Violation(f"{msg} ({b.source})", (), None, None, related_refs(e), evidence)
+            else:
+                yield Violation(msg, ("subjects", idx), None, b.obj, related_refs(e, b), evidence)
+            break
+
+
+def service_account_object(cluster: ClusterInventory, namespace: str, name: str):
+    return cluster.get("ServiceAccount", namespace, name)
+
+
+def token_mounted(pod: PodSpecView, cluster: ClusterInventory) -> bool:
+    """Whether the pod gets an API token for its ServiceAccount (pod setting wins over the SA's)."""
+    for v in pod.volumes:
+        projected = v.get("projected")
+        if isinstance(projected, dict):
+            for src in projected.get("sources") or []:
+                if isinstance(src, dict) and "serviceAccountToken" in src:
+                    return True
+    pod_setting = pod.spec.get("automountServiceAccountToken")
+    if pod_setting is not None:
+        return pod_setting is not False
+    sa = service_account_object(cluster, pod.namespace or "default", pod.service_account_name)
+    if sa is not None and sa.raw.get("automountServiceAccountToken") is False:
+        return False
+    return True
+
+
+def sa_path(pod: PodSpecView) -> tuple:
+    if "serviceAccountName" in pod.spec or "serviceAccount" not in pod.spec:
+        return pod.path("serviceAccountName")
+    return pod.path("serviceAccount")
+
+
+def primitive(pid: str):
+    return POWERFUL_SA if pid == POWERFUL_SA.id else BY_ID[pid]
