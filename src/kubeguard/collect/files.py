@@ -50,6 +50,7 @@ class SourceTexts:
     def __init__(self, texts: dict[str, str] | None = None):
         self._texts = texts or {}
         self._nodes: dict[tuple[str, int], tuple[Any, int]] = {}
+        self._breaks: dict[str, tuple[int, int]] = {}  # text key -> (position, line breaks before it)
 
     def add(self, texts: dict[str, str]) -> None:
         self._texts.update(texts)
@@ -66,11 +67,21 @@ class SourceTexts:
         if cached is None:
             if len(self._nodes) > 4096:
                 self._nodes.clear()
-            cached = compose_document(text, src.span)
+            cached = compose_document(text, src.span, self._breaks_before(src.text_key, text, src.span[0]))
             self._nodes[key] = cached
         node, offset = cached
         line = node_line(node, tuple(src.prefix) + tuple(path), offset)
         return line if line is not None else src.line
+
+    def _breaks_before(self, key: str, text: str, pos: int) -> int:
+        """Line breaks in ``text`` before ``pos``, counted on from the previous lookup in that text
+        (lookups in document order count each large file once)."""
+        last_pos, count = self._breaks.get(key, (0, 0))
+        if pos < last_pos:
+            last_pos, count = 0, 0
+        count += text.count("\n", last_pos, pos)
+        self._breaks[key] = (pos, count)
+        return count
 
 
 def display_path(p: str) -> str:

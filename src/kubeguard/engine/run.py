@@ -93,6 +93,8 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
     ignores = ignores or []
     collection = inp.collection
     locate = inp.locate
+    # line lookups wait until the end, so each source document is read once however many rules flag it
+    pending: list[tuple[Finding, K8sObject, Path]] | None = [] if locate is not None else None
 
     resolve_rule = rule_resolver(registry)
 
@@ -122,18 +124,18 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
                 if isinstance(outcome, BaseException):
                     rr.errors += 1
                     findings.append(_finding(rule, target, Violation(
-                        f"rule raised {type(outcome).__name__}: {outcome}"), Status.ERROR, cluster, locate))
+                        f"rule raised {type(outcome).__name__}: {outcome}"), Status.ERROR, cluster, pending))
                     collection.add(InputIssue(f"rule {rule.code} failed on {target}: {type(outcome).__name__}: "
                                               f"{outcome}", cluster=cluster.name, level="warning"))
                     continue
                 if not outcome:
                     rr.passed += 1
                     if settings.include_passed and target is not None:
-                        findings.append(_finding(rule, target, Violation("passed"), Status.PASS, cluster, locate))
+                        findings.append(_finding(rule, target, Violation("passed"), Status.PASS, cluster, pending))
                     continue
                 for v in outcome:
                     obj = v.obj or target
-                    f = _finding(rule, obj, v, Status.FAIL, cluster, locate)
+                    f = _finding(rule, obj, v, Status.FAIL, cluster, pending)
                     _apply_exemptions(f, obj, rule, ignores, today, annotation_cache, resolve_rule, collection)
                     if f.status == Status.EXEMPT.value:
                         rr.exempt += 1
@@ -151,6 +153,10 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
             done += 1
             if on_progress is not None:
                 on_progress(done, total)
+    if locate is not None:
+        pending.sort(key=_source_order)
+        for f, obj, path in pending:
+            f.line = locate(obj, path)
     findings.sort(key=_finding_key)
     exemptions = [e.to_dict(today) for e in ignores]
     rules_meta = [rule_to_dict(r) for r in rules]
@@ -221,21 +227,25 @@ def _evaluate(rule: Rule, cluster: ClusterInventory, ctx: RuleContext) -> Iterat
 
 
 def _finding(rule: Rule, obj: K8sObject | None, v: Violation, status: Status, cluster: ClusterInventory,
-             locate: Locator | None) -> Finding:
+             pending: list[tuple[Finding, K8sObject, Path]] | None) -> Finding:
+    """The finding, with the document's line; its field's line is looked up later when ``pending`` is given."""
     meta = rule.meta
     if obj is None:
         return Finding(meta.code, meta.slug, meta.title, meta.severity, status.value, cluster.name, None,
                        "Cluster", "", cluster.name, v.message, v.container, render_path(v.path) if v.path else None,
                        None, None, [str(r) for r in v.related], v.evidence)
-    line = None
-    if locate is not None:
-        line = locate(obj, v.path)
-    elif obj.source.line is not None:
-        line = obj.source.line
-    return Finding(meta.code, meta.slug, meta.title, meta.severity, status.value, obj.cluster, obj.namespace,
-                   obj.kind, obj.api_version, obj.name, v.message, v.container,
-                   render_path(v.path) if v.path else None, obj.source.file, line,
-                   [str(r) for r in v.related], v.evidence)
+    f = Finding(meta.code, meta.slug, meta.title, meta.severity, status.value, obj.cluster, obj.namespace,
+                obj.kind, obj.api_version, obj.name, v.message, v.container,
+                render_path(v.path) if v.path else None, obj.source.file, obj.source.line,
+                [str(r) for r in v.related], v.evidence)
+    if pending is not None:
+        pending.append((f, obj, v.path))
+    return f
+
+
+def _source_order(item: tuple[Finding, K8sObject, Path]) -> tuple[str, int]:
+    src = item[1].source
+    return (src.text_key or "", src.span[0] if src.span else -1)
 
 
 def _apply_exemptions(f: Finding, obj: K8sObject, rule: Rule, ignores: list[IgnoreEntry], today: date,
