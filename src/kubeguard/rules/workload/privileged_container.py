@@ -46,7 +46,7 @@ META = RuleMeta(
     title="Container runs in privileged mode",
     severity="critical",
     category="workload",
-    tags=("pss:baseline", "mitre:T1611", "cis-k8s:5.2.2"),
+    tags=("pss:baseline", "pss:restricted", "mitre:T1611", "cis-k8s:5.2.2"),
     target="workload",
     rationale=(
         "A privileged container has every capability and all host devices; a compromise of the "
