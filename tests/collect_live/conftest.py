@@ -20,8 +20,8 @@ def fake():
     """Start fake API servers; all are stopped after the test."""
     started: list[FakeCluster] = []
 
-    def make(objects: list[dict[str, Any]], **kw: Any) -> FakeCluster:
-        c = FakeCluster(objects, **kw).start()
+    def make(objects: list[dict[str, Any]], *args: Any, **kw: Any) -> FakeCluster:
+        c = FakeCluster(objects, *args, **kw).start()
         started.append(c)
         return c
 

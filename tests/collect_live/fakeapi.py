@@ -98,20 +98,18 @@ class FakeCluster:
         self.requests: list[tuple[str, dict[str, list[str]], dict[str, str]]] = []
         self._lock = threading.Lock()
         self._by_resource: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for o in objects:
+        for o in objects:  # objects of types this server does not serve (no CRD) are left out
             spec = self._spec_for(o)
-            self._by_resource.setdefault((spec.group, spec.plural), []).append(o)
+            if spec is not None:
+                self._by_resource.setdefault((spec.group, spec.plural), []).append(o)
         self._tls = tls
         self.server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    def _spec_for(self, o: dict[str, Any]) -> ResourceSpec:
+    def _spec_for(self, o: dict[str, Any]) -> ResourceSpec | None:
         av = o["apiVersion"]
         group = av.rpartition("/")[0] if "/" in av else ""
-        for s in self.resources:
-            if s.group == group and s.kind == o["kind"]:
-                return s
-        raise ValueError(f"no resource for {av} {o['kind']}")
+        return next((s for s in self.resources if s.group == group and s.kind == o["kind"]), None)
 
     # --- lifecycle --------------------------------------------------------------------
     def start(self) -> "FakeCluster":
@@ -149,7 +147,8 @@ class FakeCluster:
     def respond(self, path: str, query: dict[str, list[str]], headers: dict[str, str]) -> tuple[int, bytes]:
         with self._lock:
             self.requests.append((path, query, headers))
-        if self.token is not None and headers.get("authorization") != f"Bearer {self.token}":
+        scheme, _, credential = headers.get("authorization", "").partition(" ")
+        if self.token is not None and (scheme.lower() != "bearer" or credential != self.token):
             return 401, orjson.dumps(status(401, "Unauthorized", "Unauthorized"))
         accept = headers.get("accept", "")
         if path == "/version":

@@ -87,12 +87,14 @@ def collect_with_progress(live, show_progress: bool):
         results = collect_targets(targets, kc, live, progress)
     for r in results:
         if r.reachable:
-            problems = sum(1 for k in r.report.unavailable.get(r.name, {}))
+            problems = len(r.report.unavailable.get(r.name, {}))
             console.print(f"[green]collected[/green] {r.name}: {len(r.objects):,} objects from {r.resource_types} "
                           f"resource types in {r.seconds:.1f}s ({r.requests:,} requests)"
-                          + (f"; [yellow]{problems} not collected[/yellow]" if problems else ""), highlight=False)
+                          + (f"; [yellow]{problems} not collected[/yellow]" if problems else ""),
+                          highlight=False, soft_wrap=True)
         else:
-            console.print(f"[red]not collected[/red] {r.name}: {r.report.unavailable[r.name]['*']}", highlight=False)
+            console.print(f"[red]not collected[/red] {r.name}: {r.report.unavailable[r.name]['*']}",
+                          highlight=False, soft_wrap=True)
     return results
 
 

@@ -237,7 +237,7 @@ def detect_cni(by_kind: Mapping[str, list[Raw]], provider: str = "other") -> dic
             found.setdefault("aws-node", (o, cs))
         elif n == "azure-npm" or any(_image_has(c, "azure-npm") for c in cs):
             found.setdefault("azure-npm", (o, cs))
-        elif n == "canal" or ("calico-node" in names and "kube-flannel" in names):
+        elif n in ("canal", "canal-node") or ("calico-node" in names and any(_image_has(c, "flannel") for c in cs)):
             found.setdefault("canal", (o, cs))
         elif n == "calico-node" or any(_image_has(c, "calico/node", "calico-node") for c in cs):
             found.setdefault("calico-node", (o, cs))

@@ -299,7 +299,8 @@ class ClusterCollector:
 
         configs: dict[str, Any] = {}
         failed: dict[str, str] = {}
-        for node, got in pool.map(fetch, names):
+        # one node first: when nodes/proxy is not granted, one 403 says so for all of them
+        for node, got in [fetch(names[0]), *pool.map(fetch, names[1:])]:
             if isinstance(got, dict):
                 configs[node] = got
             elif isinstance(got, ApiError):

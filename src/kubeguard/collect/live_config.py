@@ -97,6 +97,10 @@ class KubeConfig:
     def _entry(self, item: str, name: Any) -> dict[str, Any]:
         return next((e for e in self._entries(item) if e.get("name") == name), {})
 
+    def server_of(self, context: str) -> str | None:
+        ctx = self._entry("contexts", context).get("context") or {}
+        return (self._entry("clusters", ctx.get("cluster")).get("cluster") or {}).get("server")
+
     def user_of(self, context: str) -> dict[str, Any] | None:
         """The ``user`` mapping the context points at (None when it names no user)."""
         ctx = self._entry("contexts", context).get("context") or {}

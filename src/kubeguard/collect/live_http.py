@@ -105,15 +105,16 @@ def transport_reason(exc: BaseException, timeout: float) -> str:
         else:
             break
     text = " ".join(str(seen).split())
+    # urllib3's NewConnectionError subclasses ConnectTimeoutError: test it before timeouts
+    if isinstance(seen, ue.NameResolutionError) or "Name or service not known" in text:
+        return "cannot resolve the server's host name"
+    if isinstance(seen, (ue.NewConnectionError, ConnectionRefusedError)) and "timed out" not in text:
+        return "connection refused" if "refused" in text.lower() else f"cannot connect: {text[-160:]}"
     if isinstance(seen, (ue.TimeoutError, TimeoutError, socket.timeout)):
         return f"timed out after {timeout:g}s"
     if isinstance(seen, (ue.SSLError, ssl.SSLError)) or "SSLError" in text or "CERTIFICATE_VERIFY" in text:
         m = _VERIFY.search(text)
         return "TLS error: " + (f"certificate verify failed ({m.group(1).strip()})" if m else text[-160:])
-    if isinstance(seen, ue.NameResolutionError) or "Name or service not known" in text:
-        return "cannot resolve the server's host name"
-    if isinstance(seen, (ue.NewConnectionError, ConnectionRefusedError)) or "refused" in text.lower():
-        return "connection refused" if "refused" in text.lower() else f"cannot connect: {text[-160:]}"
     if isinstance(seen, ue.ProtocolError):
         return f"connection broken: {text[-160:]}"
     return f"{type(seen).__name__}: {text[:160]}"
