@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from kubeguard.model import ContainerView, Path, PodSpecView
+from kubeguard.model import ClusterInventory, ContainerView, K8sObject, Path, PodSpecView
+
+from .workloads import objects_in
 
 # In-tree volume plugins that name a Secret: plugin -> (field, is it an object reference {name: ...}?)
 _PLUGIN_SECRETS = {
@@ -110,3 +112,47 @@ def pod_refs(pod: PodSpecView) -> Iterator[Ref]:
         yield from env_refs(c)
     yield from volume_refs(pod)
     yield from pull_secret_refs(pod)
+
+
+# Objects every namespace has, created by Kubernetes itself.
+IMPLICIT = {("ConfigMap", "kube-root-ca.crt"), ("ServiceAccount", "default")}
+
+
+@dataclass
+class Resolution:
+    """References that point at nothing, and those that cannot be judged from a partial input."""
+
+    missing: list[tuple[Ref, str]]  # (reference, problem)
+    undecidable: list[Ref]
+
+
+def resolve(cluster: ClusterInventory, namespace: str | None, refs: list[Ref], complete: bool) -> Resolution:
+    """Look every reference up in ``namespace``; check keys of ``*KeyRef`` references too.
+
+    ``complete`` says whether the inventory is a whole cluster.  In a partial input (a
+    manifest folder) a missing object is only reported when the input holds other objects
+    of that kind in the namespace, which makes a typo likely; otherwise it is undecidable.
+    """
+    out = Resolution([], [])
+    known: dict[str, dict[str, K8sObject]] = {}
+    for ref in refs:
+        if ref.optional or (ref.kind, ref.name) in IMPLICIT:
+            continue
+        if ref.kind not in known:
+            known[ref.kind] = {o.name: o for o in objects_in(cluster, ref.kind, namespace)}
+        target = known[ref.kind].get(ref.name)
+        if target is None:
+            if complete or known[ref.kind]:
+                out.missing.append((ref, f"{ref.kind} {ref.name!r} does not exist in namespace {namespace!r}"))
+            else:
+                out.undecidable.append(ref)
+            continue
+        if ref.key is not None:
+            keys: set[str] = set()
+            for field in ("data", "binaryData", "stringData"):
+                v = target.raw.get(field)
+                if isinstance(v, dict):
+                    keys.update(str(k) for k in v)
+            if ref.key not in keys:
+                out.missing.append((ref, f"{ref.kind} {ref.name!r} has no key {ref.key!r}"))
+    return out
