@@ -34,8 +34,8 @@ CLUSTER_SPEC = {
                                              "keyVaultResourceId": True},
                         "workloadIdentity": True, "imageCleaner": True, "imageIntegrity": True,
                         "kubernetesResourceObjectEncryptionProfile": True},
-    "oidcIssuerProfile": True, "podIdentityProfile": {"enabled": True},
-    "autoUpgradeProfile": True,
+    "oidcIssuerProfile": {"enabled": True, "issuerUrl": True}, "podIdentityProfile": {"enabled": True},
+    "autoUpgradeProfile": {"upgradeChannel": True, "nodeOsUpgradeChannel": True},
     "addonProfiles": {"*": {"enabled": True, "identity": _IDENTITY}},
     "identity": {"type": True, "principalId": True},
     "identityProfile": {"*": _IDENTITY},
@@ -45,7 +45,8 @@ CLUSTER_SPEC = {
         "name": True, "mode": True, "osType": True, "osSku": True, "type": True, "count": True,
         "enableNodePublicIp": True, "nodePublicIpPrefixId": True, "orchestratorVersion": True,
         "currentOrchestratorVersion": True, "nodeImageVersion": True, "enableEncryptionAtHost": True,
-        "enableFips": True, "securityProfile": True, "vnetSubnetId": True, "kubeletConfig": True,
+        "enableFips": True, "securityProfile": {"enableSecureBoot": True, "enableVtpm": True, "sshAccess": True},
+        "vnetSubnetId": True, "kubeletConfig": True,
         "podLinkLocalAccess": True,
     }],
 }
@@ -135,8 +136,8 @@ def identity(cloud: dict[str, Any]) -> dict[str, Any]:
     kubelet = next((v for k, v in (c.get("identityProfile") or {}).items() if k.lower() == "kubeletidentity"), None)
     return {
         "provider": PROVIDER,
-        "localAccounts": {"enabled": None if c.get("disableLocalAccounts") is None and not c
-                          else not bool(c.get("disableLocalAccounts"))},
+        "localAccounts": {"enabled": None if c.get("disableLocalAccounts") is None
+                          else not c["disableLocalAccounts"]},
         "entra": {"managed": aad.get("managed"), "adminGroupObjectIDs": aad.get("adminGroupObjectIDs") or [],
                   "tenantId": aad.get("tenantId")} if aad else None,
         "kubernetesRbac": c.get("enableRbac"),
