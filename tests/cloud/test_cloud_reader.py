@@ -113,16 +113,18 @@ def test_malformed_and_unrecognised_files_are_one_line_errors(tmp_path):
 def test_identity_facts_per_provider():
     out, _ = _attach([*sorted((MINE / "eks-hardened").glob("*.json")), MINE / "aks-hardened" / "az-aks-show.json",
                       MINE / "gke-insecure" / "clusters-list.json"], clusters=(), create=True)
-    e = out["shop-prod"].facts["identity"]
+    rbac = out["shop-prod"].facts["identity"]
+    assert rbac["provider"] == "eks" and rbac["authenticationMode"] == "API"
+    e = out["shop-prod"].facts["cloud"]["identity"]
     assert e["authenticationMode"] == "API" and e["clusterCreator"] == {"admin": False, "visible": True}
     assert e["workloadIdentity"]["podIdentityAgent"] == "ACTIVE"
     assert e["nodeIdentities"] == [{"pool": "ng-apps", "kind": "aws-iam-role",
                                     "id": "arn:aws:iam::444455556666:role/shop-prod-nodes"}]
-    a = out["pay-prod"].facts["identity"]
+    a = out["pay-prod"].facts["cloud"]["identity"]
     assert a["localAccounts"] == {"enabled": False} and a["azureRbac"] is True
     assert a["kubeletIdentity"]["resourceId"] == "/subscriptions/x/kubelet"
     assert a["entra"]["adminGroupObjectIDs"] == ["abcdef01-0000-0000-0000-000000000000"]
-    g = out["ml-dev"].facts["identity"]
+    g = out["ml-dev"].facts["cloud"]["identity"]
     assert g["workloadIdentity"]["pool"] == "acme-ml-000000.svc.id.goog"
     assert g["nodeIdentities"][0]["id"] == "123456789-compute@developer.gserviceaccount.com"
     assert g["nodeIdentities"][0]["metadataMode"] == "GCE_METADATA"
@@ -132,7 +134,21 @@ def test_eks_config_map_mode_means_an_invisible_creator():
     if not SHARED_CLOUD.is_dir():
         pytest.skip("shared fixtures not present")
     out, _ = _attach([SHARED_CLOUD / "eks-insecure.json"])
-    assert out["scan"].facts["identity"]["clusterCreator"] == {"admin": True, "visible": False}
+    assert out["scan"].facts["cloud"]["identity"]["clusterCreator"] == {"admin": True, "visible": False}
+
+
+def test_access_entries_reach_the_rbac_identity_facts():
+    if not SHARED_CLOUD.is_dir():
+        pytest.skip("shared fixtures not present")
+    files = [SHARED_CLOUD / "eks-hardened.json", *sorted((SHARED_CLOUD / "extra").glob("eks-hardened.*access*.json"))]
+    out, report = _attach(files)
+    assert not report.issues
+    principals = {p["id"]: p for p in out["scan"].facts["identity"]["principals"]}
+    deployer = principals["arn:aws:iam::444455556666:role/team-payments-deployer"]
+    assert deployer["origin"] == "export" and deployer["entryType"] == "STANDARD"
+    assert deployer["accessPolicies"] == [{"policy": "AmazonEKSEditPolicy", "scope": "namespace",
+                                           "namespaces": ["payments"]}]
+    assert "arn:aws:iam::444455556666:role/platform-break-glass" in principals
 
 
 def test_cloud_facts_survive_a_snapshot(tmp_path):

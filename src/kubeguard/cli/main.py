@@ -86,6 +86,11 @@ def scan(
     paths: list[str] = typer.Argument(None, help="Files, directories, charts, kustomizations, snapshots, '-' for stdin. "
                                                  "None: the current kubeconfig context."),
     cluster: str = typer.Option("manifests", "--cluster", help="Cluster name for manifests given as PATHs."),
+    cloud: list[str] = typer.Option([], "--cloud", metavar="FILE|CLUSTER=FILE|URI",
+                                    help="Cloud cluster settings: JSON of aws eks describe-cluster (and companions), "
+                                         "az aks show or gcloud container clusters describe; or eks://REGION/NAME, "
+                                         "gke://PROJECT/LOCATION/NAME, aks://SUBSCRIPTION/GROUP/NAME (live, needs "
+                                         "the aws/gcp/azure extra). Repeatable."),
     formats: list[str] = FormatOpt, output: Optional[str] = OutputOpt, fail_on: Optional[str] = FailOnOpt,
     strict: bool = StrictOpt, config: Optional[str] = ConfigOpt, ignore_file: Optional[str] = IgnoreOpt,
     rules: list[str] = RulesOpt, skip_rules: list[str] = SkipOpt, severity: list[str] = SeverityOpt,
@@ -104,9 +109,15 @@ def scan(
         opts = _options(formats, output, fail_on, strict, config, ignore_file, rules, skip_rules, severity,
                         include_passed, show_exempt, progress, color, max_findings, framework,
                         {"mode": "manifests", "paths": list(paths or [])})
+        opts.cloud = list(cloud)
         live = live_cmd.live_options(kubeconfig, context, all_contexts, in_cluster, namespace, exclude_namespace,
                                      include_kind, exclude_kind, request_timeout, qps, concurrency, kubelet_config,
                                      cluster if cluster != "manifests" else None)
+        if not paths and cloud and not live.wants_live:
+            from ..collect.files import ManifestSet
+
+            opts.inputs["mode"] = "cloud"
+            return execute(ManifestSet(), cluster, opts)  # cloud settings only
         if not paths:
             return live_cmd.run_live_scan(live, opts)
         if live.wants_live:
@@ -182,6 +193,10 @@ from .frameworks_cmd import frameworks_app  # noqa: E402
 app.add_typer(frameworks_app, name="frameworks")
 from .docs_cmd import docs_app  # noqa: E402
 app.add_typer(docs_app, name="docs")
+from .netpol_cmd import netpol_app  # noqa: E402
+app.add_typer(netpol_app, name="netpol")
+from .rbac_cmd import rbac_app  # noqa: E402
+app.add_typer(rbac_app, name="rbac")
 
 
 def main() -> None:

@@ -90,6 +90,7 @@ class ScanOptions:
     frameworks: list[str] = field(default_factory=list)
     inputs: dict = field(default_factory=dict)
     cloud_exports: dict[str, list[str]] = field(default_factory=dict)  # cluster -> exported cloud JSON files
+    cloud: list[str] = field(default_factory=list)  # --cloud FILE | CLUSTER=FILE | eks:// gke:// aks:// URIs
 
 
 def load_config(path: str | None) -> FileConfig:
@@ -171,6 +172,10 @@ def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,
     for o in ms.objects:
         if o.cluster not in facts:
             facts[o.cluster] = ClusterFacts(name=o.cluster, source="manifests")
+    if opts.cloud:
+        from ..collect.cloud import attach_cloud
+
+        facts.update(attach_cloud(opts.cloud, facts, ms.report, create=not facts))
     if not facts:
         facts[default_cluster] = ClusterFacts(name=default_cluster, source="manifests")
     attach_identity_facts(facts, ms.objects, ms.report, opts.cloud_exports)

@@ -9,6 +9,7 @@ own to scan several clusters' manifests in one run::
         kubernetesVersion: v1.30.4
         facts: {cni: {name: aws-vpc-cni, enforcesNetworkPolicy: true}}
         manifests: eks-prod            # folder or file, relative to this file
+        cloud: [eks-prod.describe-cluster.json]   # optional: cloud settings (kubeguard.collect.cloud)
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ def read_fleet(path: FsPath, source: str = "manifests") -> ManifestSet:
             continue
         facts = ClusterFacts(name=c["name"], provider=provider, kubernetes_version=c.get("kubernetesVersion"),
                              facts=dict(c.get("facts") or {}), source=source)
+        cloud = c.get("cloud") or []
+        if cloud:  # cloud settings: files relative to the fleet file (see kubeguard.collect.cloud)
+            from .cloud import attach_cloud
+
+            specs = [str(path.parent / f) for f in ([cloud] if isinstance(cloud, str) else cloud)]
+            facts = attach_cloud(specs, {facts.name: facts}, out.report).get(facts.name, facts)
         out.clusters[facts.name] = facts
         part = read_paths([str(path.parent / c["manifests"])], facts.name)
         out.objects.extend(part.objects)

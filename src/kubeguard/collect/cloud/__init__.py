@@ -48,8 +48,12 @@ Rules name evidence by the provider's field path: ``cluster.resourcesVpcConfig.e
 AKS ``servicePrincipalProfile.secret``, EKS ``certificateAuthority.data``) keep only the marker
 ``"<present; value not kept>"``.
 
-``facts["identity"]`` (cloud-side identity facts for RBAC and attack paths)
-----------------------------------------------------------------------------
+``facts["cloud"]["identity"]`` (cloud-side identity facts for RBAC and attack paths)
+------------------------------------------------------------------------------------
+``facts["identity"]`` is owned by :mod:`kubeguard.collect.cloud_identity` (RBAC schema:
+``principals``, ``workloadIdentities``...); this reader adds to it, with origin ``export``,
+the EKS access entries (with their access policies) and pod identity associations, and
+keeps the fuller cloud-side picture below under ``facts["cloud"]["identity"]``.
 Common keys: ``provider``; ``nodeIdentities``: ``[{pool, kind: aws-iam-role |
 gcp-service-account | azure-managed-identity, id, ...}]``; ``oidcIssuer`` (EKS, AKS).
 
@@ -257,12 +261,54 @@ def attach_cloud(specs: Iterable[str], clusters: dict[str, ClusterFacts], report
             report.add(InputIssue(f"looked like {old.provider}, but its cloud description says {g.provider}",
                                   cluster=name, level="warning"))
         facts = dict(old.facts)
+        cloud["identity"] = reader.identity(cloud)
         facts["cloud"] = cloud
-        facts["identity"] = reader.identity(cloud)
+        facts["identity"] = _rbac_identity(facts.get("identity"), cloud)
         out[name] = ClusterFacts(name=name, provider=g.provider,
                                  kubernetes_version=old.kubernetes_version or _version(g.provider, cloud),
                                  facts=facts, source=old.source)
     return out
+
+
+def _rbac_identity(old: Any, cloud: dict[str, Any]) -> dict[str, Any]:
+    """EKS access entries and pod identity associations as ``export`` entries of the RBAC identity schema.
+
+    ``facts["identity"]`` belongs to :mod:`kubeguard.collect.cloud_identity`, which recomputes it
+    from ``facts["cloud"]`` and the cluster's objects and keeps the entries whose origin is
+    ``export``; these are the ones only the exported companions can tell.
+    """
+    ident = dict(old) if isinstance(old, dict) else {}
+    principals = [p for p in ident.get("principals") or [] if isinstance(p, dict)]
+    links = [w for w in ident.get("workloadIdentities") or [] if isinstance(w, dict)]
+    for e in cloud.get("accessEntries") or []:
+        arn = e.get("principalArn")
+        if not isinstance(arn, str) or any(p.get("id") == arn for p in principals):
+            continue
+        etype = str(e.get("type") or "STANDARD")
+        groups = [g for g in e.get("kubernetesGroups") or [] if isinstance(g, str)]
+        if etype.startswith(("EC2", "FARGATE_", "HYBRID_")):
+            groups = sorted(set(groups) | {"system:nodes"})
+        principals.append({
+            "id": arn, "type": "aws-iam-user" if ":user/" in arn else "aws-iam-role", "username": e.get("username"),
+            "groups": groups, "source": "eks access entry", "entryType": etype, "origin": "export",
+            "accessPolicies": [{"policy": str(a.get("policyArn", "")).rsplit("/", 1)[-1],
+                                "scope": (a.get("accessScope") or {}).get("type") or "cluster",
+                                "namespaces": (a.get("accessScope") or {}).get("namespaces") or []}
+                               for a in e.get("accessPolicies") or []]})
+    for a in cloud.get("podIdentityAssociations") or []:
+        if all(isinstance(a.get(k), str) for k in ("namespace", "serviceAccount", "roleArn")):
+            link = {"namespace": a["namespace"], "serviceAccount": a["serviceAccount"], "provider": "aws",
+                    "mechanism": "eks-pod-identity", "cloudIdentity": a["roleArn"], "origin": "export",
+                    "source": f"pod identity association {a.get('associationId') or ''}".strip()}
+            if a.get("targetRoleArn"):
+                link["targetRoleArn"] = a["targetRoleArn"]
+            if link not in links:
+                links.append(link)
+    ident.update({"provider": cloud["provider"], "principals": principals, "workloadIdentities": links})
+    mode = ((cloud.get("cluster") or {}).get("accessConfig") or {}).get("authenticationMode")
+    if mode:
+        ident["authenticationMode"] = mode
+    return ident
 
 
 def _version(provider: str, cloud: dict[str, Any]) -> str | None:
