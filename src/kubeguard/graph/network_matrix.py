@@ -1,0 +1,151 @@
+"""The reachability matrix at pod, workload or namespace level, and the difference of two matrices.
+
+Built from the engine's rectangles (source cells x destination cells x ports),
+so the work is proportional to cells, not to pods squared, until rows are
+written out.  At workload and namespace level a pair is allowed on the ports
+that any pod pair between the two groups is allowed (the union), and traffic
+between different pods of the same group is kept on the diagonal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .network import NetworkGraph, PodEndpoint, _bits
+from .network_sets import NO_PORTS, PROTOCOLS, PortSet
+
+LEVELS = ("pod", "workload", "namespace")
+
+
+def node_id(pod: PodEndpoint, level: str) -> str:
+    if level == "pod":
+        return pod.id
+    if level == "workload":
+        return pod.workload_id
+    return pod.namespace
+
+
+@dataclass
+class Matrix:
+    level: str
+    nodes: list[str]
+    namespaces: list[str]  # namespace of each node
+    allowed: dict[tuple[int, int], PortSet]  # (src, dst) -> ports, non-empty only
+    differs: set[tuple[int, int]] = field(default_factory=set)  # pairs where practice != spec
+    sizes: list[int] = field(default_factory=list)  # pods behind each node
+    semantics: str = "spec"
+    cni: str = "upstream NetworkPolicy semantics"
+    cluster: str = ""
+
+    def ports(self, i: int, j: int) -> PortSet:
+        return self.allowed.get((i, j), NO_PORTS)
+
+    def pairs(self) -> Iterator[tuple[int, int]]:
+        n = len(self.nodes)
+        for i in range(n):
+            for j in range(n):
+                if i != j or self.has_inner(i):
+                    yield i, j
+
+    def has_inner(self, i: int) -> bool:
+        """Whether node ``i`` stands for several pods, so traffic among them is a real pair."""
+        return self.level != "pod" and bool(self.sizes) and self.sizes[i] > 1
+
+    def rows(self, protocols: tuple[str, ...] = PROTOCOLS) -> Iterator[dict[str, Any]]:
+        """The JSON/CSV rows: per pair and protocol, ``port: null`` for every (or no) port, else one row per range."""
+        for i, j in self.pairs():
+            ports = self.ports(i, j)
+            for proto in protocols:
+                base = {"src": self.nodes[i], "dst": self.nodes[j]}
+                if ports.protocol_is_all(proto):
+                    yield {**base, "port": None, "protocol": proto, "allowed": True}
+                    continue
+                runs = ports.ranges(proto)
+                if not runs:
+                    yield {**base, "port": None, "protocol": proto, "allowed": False}
+                    continue
+                for lo, hi in runs:
+                    row = {**base, "port": lo, "protocol": proto, "allowed": True}
+                    if hi > lo:
+                        row["endPort"] = hi
+                    yield row
+
+
+def build_matrix(g: NetworkGraph, level: str = "pod", practice: bool = True) -> Matrix:
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}")
+    names = sorted({node_id(p, level) for p in g.pods})
+    index = {n: i for i, n in enumerate(names)}
+    nss = [n.split("/", 1)[0] for n in names]
+    allowed = _aggregate(g, level, index, practice)
+    sizes = [0] * len(names)
+    for p in g.pods:
+        sizes[index[node_id(p, level)]] += 1
+    m = Matrix(level, names, nss, allowed, sizes=sizes, cluster=g.cluster,
+               semantics="practice" if practice and g.practice is not g.spec else "spec",
+               cni=g.profile.title)
+    if g.practice is not g.spec:
+        other = _aggregate(g, level, index, not practice)
+        m.differs = {k for k in set(allowed) | set(other) if allowed.get(k, NO_PORTS) != other.get(k, NO_PORTS)}
+    return m
+
+
+def _aggregate(g: NetworkGraph, level: str, index: dict[str, int], practice: bool) -> dict[tuple[int, int], PortSet]:
+    cells = g.cells
+    groups = [[index[node_id(p, level)] for p in cells.pods[c]] for c in range(cells.n)]
+    out: dict[tuple[int, int], PortSet] = {}
+    for s, d, ports in g.matrix_blocks(practice):
+        for cs in _bits(s):
+            src_groups = groups[cs]
+            for cd in _bits(d):
+                dst_groups = groups[cd]
+                for a_pos, a in enumerate(src_groups):
+                    for b_pos, b in enumerate(dst_groups):
+                        if cs == cd and a_pos == b_pos:
+                            continue  # the same pod
+                        prev = out.get((a, b))
+                        out[(a, b)] = ports if prev is None else prev | ports
+    return out
+
+
+@dataclass
+class Change:
+    src: str
+    dst: str
+    gained: PortSet
+    lost: PortSet
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"src": self.src, "dst": self.dst, "gained": str(self.gained) if self.gained else None,
+                "lost": str(self.lost) if self.lost else None}
+
+
+@dataclass
+class MatrixDiff:
+    level: str
+    changes: list[Change]
+    added_nodes: list[str]
+    removed_nodes: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "addedEndpoints": self.added_nodes, "removedEndpoints": self.removed_nodes,
+                "changes": [c.to_dict() for c in self.changes]}
+
+
+def diff_matrices(old: Matrix, new: Matrix) -> MatrixDiff:
+    """Connections gained and lost; an endpoint present on one side only has all its connections counted."""
+    nodes = sorted(set(old.nodes) | set(new.nodes))
+    oi = {n: i for i, n in enumerate(old.nodes)}
+    ni = {n: i for i, n in enumerate(new.nodes)}
+    changes = []
+    for a in nodes:
+        for b in nodes:
+            if a == b and old.level == "pod":
+                continue
+            before = old.ports(oi[a], oi[b]) if a in oi and b in oi else NO_PORTS
+            after = new.ports(ni[a], ni[b]) if a in ni and b in ni else NO_PORTS
+            if before != after:
+                changes.append(Change(a, b, after - before, before - after))
+    return MatrixDiff(old.level, changes, sorted(set(new.nodes) - set(old.nodes)),
+                      sorted(set(old.nodes) - set(new.nodes)))
