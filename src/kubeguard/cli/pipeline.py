@@ -89,7 +89,6 @@ class ScanOptions:
     max_findings: int | None = None
     frameworks: list[str] = field(default_factory=list)
     inputs: dict = field(default_factory=dict)
-    cloud_exports: dict[str, list[str]] = field(default_factory=dict)  # cluster -> exported cloud JSON files
     cloud: list[str] = field(default_factory=list)  # --cloud FILE | CLUSTER=FILE | eks:// gke:// aks:// URIs
 
 
@@ -178,7 +177,7 @@ def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,
         facts.update(attach_cloud(opts.cloud, facts, ms.report, create=not facts))
     if not facts:
         facts[default_cluster] = ClusterFacts(name=default_cluster, source="manifests")
-    attach_identity_facts(facts, ms.objects, ms.report, opts.cloud_exports)
+    attach_identity_facts(facts, ms.objects, ms.report)
     inventory = Inventory.build(facts.values(), ms.objects)
     settings = build_settings(opts, cfg)
     registry = default_registry()

@@ -2,11 +2,11 @@
 
 Writes ``ClusterFacts.facts["identity"]`` (read by :mod:`kubeguard.graph.rbac` and the
 attack-path work).  Inputs: the ``kube-system/aws-auth`` ConfigMap and ServiceAccount
-annotations from the inventory, the provider's cluster description in
+annotations from the inventory, and the provider's cluster description in
 ``facts["cloud"]`` (``aws eks describe-cluster``, ``az aks show``, ``gcloud container
-clusters describe``), and exported JSON files given with ``--cloud`` (EKS
-``describe-access-entry``, ``list-associated-access-policies``, ``list-access-entries``,
-``describe-pod-identity-association``; any of the three cluster descriptions).
+clusters describe``, read by :mod:`kubeguard.collect.cloud` from ``--cloud`` files, which
+also adds EKS access entries with their access policies and pod identity associations
+here with origin ``export``).
 
 Schema of ``facts["identity"]`` (every key optional)::
 
@@ -41,10 +41,8 @@ are kept as facts with their source so the attack-path work can weigh them.
 
 from __future__ import annotations
 
-from pathlib import Path as FsPath
 from typing import Any, Iterable
 
-import orjson
 import yaml
 
 from ..model.cloud import ClusterFacts
@@ -58,12 +56,13 @@ SA_LINK_ANNOTATIONS = (
 )
 
 
-def attach_identity_facts(facts: dict[str, ClusterFacts], objects: Iterable[K8sObject], report: CollectionReport,
-                          exports: dict[str, list[str]] | None = None) -> None:
-    """Fill ``facts[c].facts["identity"]`` for every cluster from objects, cloud facts and exports.
+def attach_identity_facts(facts: dict[str, ClusterFacts], objects: Iterable[K8sObject],
+                          report: CollectionReport) -> None:
+    """Fill ``facts[c].facts["identity"]`` for every cluster from its objects and cloud facts.
 
     Idempotent: entries derived from objects and cloud facts are recomputed; entries that
-    came from exported files (or a live collector, origin ``export``) are kept.
+    came from exported files (origin ``export``, added by :func:`kubeguard.collect.cloud.attach_cloud`
+    from EKS access entries and pod identity associations) are kept.
     """
     by_cluster: dict[str, list[K8sObject]] = {}
     for o in objects:
@@ -81,8 +80,6 @@ def attach_identity_facts(facts: dict[str, ClusterFacts], objects: Iterable[K8sO
         for key in ("provider", "authenticationMode", "authenticatedIsPublic", "googleGroups", "workloadPool"):
             if key in old:
                 ident[key] = old[key]
-        for path in (exports or {}).get(name, []):
-            _read_export(ident, path, cf, report)
         cloud = cf.facts.get("cloud")
         if isinstance(cloud, dict):
             _from_cloud(ident, cloud, cf.provider)
@@ -170,13 +167,15 @@ def _from_annotations(ident: dict[str, Any], sa: K8sObject) -> None:
 
 # --------------------------------------------------------------------------- provider descriptions
 def _from_cloud(ident: dict[str, Any], cloud: dict[str, Any], provider: str) -> None:
+    """``facts["cloud"]`` as written by :mod:`kubeguard.collect.cloud` (``{"provider", "cluster": {...}}``)."""
+    provider = str(cloud.get("provider") or provider)
     if isinstance(cloud.get("cluster"), dict):
         cloud = cloud["cluster"]
-    if "accessConfig" in cloud or (provider == "eks" and "arn" in cloud):
+    if provider == "eks" or "accessConfig" in cloud:
         _from_eks(ident, cloud)
-    elif "aadProfile" in cloud or "disableLocalAccounts" in cloud:
+    elif provider == "aks" or "aadProfile" in cloud or "disableLocalAccounts" in cloud:
         _from_aks(ident, cloud)
-    elif "authenticatorGroupsConfig" in cloud or "workloadIdentityConfig" in cloud or "legacyAbac" in cloud:
+    elif provider == "gke" or "authenticatorGroupsConfig" in cloud or "workloadIdentityConfig" in cloud:
         _from_gke(ident, cloud)
 
 
@@ -234,75 +233,6 @@ def _from_gke(ident: dict[str, Any], c: dict[str, Any]) -> None:
     if abac.get("enabled"):
         ident["notes"].append("legacy ABAC is enabled: it grants access that RBAC objects do not show")
     ident["notes"].append("IAM roles with container.* permissions grant access that RBAC objects do not show")
-
-
-# --------------------------------------------------------------------------- exported files
-def _read_export(ident: dict[str, Any], path: str, cf: ClusterFacts, report: CollectionReport) -> None:
-    try:
-        doc = orjson.loads(FsPath(path).read_bytes())
-    except OSError as exc:
-        report.add(InputIssue(f"cannot read cloud export: {exc.strerror}", file=path, cluster=cf.name))
-        return
-    except orjson.JSONDecodeError as exc:
-        report.add(InputIssue(f"cloud export is not valid JSON: {str(exc).split(':')[0]}", file=path,
-                              cluster=cf.name))
-        return
-    if not isinstance(doc, dict):
-        report.add(InputIssue("cloud export must be a JSON object", file=path, cluster=cf.name))
-        return
-    if isinstance(doc.get("accessEntry"), dict):
-        e = doc["accessEntry"]
-        arn = e.get("principalArn")
-        if isinstance(arn, str):
-            etype = str(e.get("type") or "STANDARD")
-            groups = [str(g) for g in e.get("kubernetesGroups") or [] if isinstance(g, str)]
-            if etype.startswith(("EC2_", "FARGATE_", "HYBRID_")):
-                groups = sorted(set(groups) | {"system:nodes"})
-            _add_principal(ident, {"id": arn, "type": _arn_type(arn), "username": e.get("username"),
-                                   "groups": groups, "source": "eks access entry", "entryType": etype,
-                                   "origin": "export"})
-    elif isinstance(doc.get("associatedAccessPolicies"), list) and isinstance(doc.get("principalArn"), str):
-        arn = doc["principalArn"]
-        p = _add_principal(ident, {"id": arn, "type": _arn_type(arn), "username": None, "groups": [],
-                                   "source": "eks access entry", "origin": "export"})
-        for a in doc["associatedAccessPolicies"]:
-            if not isinstance(a, dict) or not isinstance(a.get("policyArn"), str):
-                continue
-            scope = a.get("accessScope") if isinstance(a.get("accessScope"), dict) else {}
-            pol = {"policy": a["policyArn"].rsplit("/", 1)[-1], "scope": str(scope.get("type") or "cluster"),
-                   "namespaces": [str(n) for n in scope.get("namespaces") or []]}
-            if pol not in p.setdefault("accessPolicies", []):
-                p["accessPolicies"].append(pol)
-    elif isinstance(doc.get("accessEntries"), list):
-        for arn in doc["accessEntries"]:
-            if isinstance(arn, str):
-                _add_principal(ident, {"id": arn, "type": _arn_type(arn), "username": None, "groups": [],
-                                       "source": "eks access entry", "origin": "export"})
-    elif isinstance(doc.get("association"), dict):
-        a = doc["association"]
-        if all(isinstance(a.get(k), str) for k in ("namespace", "serviceAccount", "roleArn")):
-            link = {"namespace": a["namespace"], "serviceAccount": a["serviceAccount"], "provider": "aws",
-                    "mechanism": "eks-pod-identity", "cloudIdentity": a["roleArn"],
-                    "source": f"pod identity association {a.get('associationId', '')}".strip(), "origin": "export"}
-            if isinstance(a.get("targetRoleArn"), str):
-                link["targetRoleArn"] = a["targetRoleArn"]
-            if link not in ident["workloadIdentities"]:
-                ident["workloadIdentities"].append(link)
-    elif "cluster" in doc or "aadProfile" in doc or "authenticatorGroupsConfig" in doc or "legacyAbac" in doc:
-        if not isinstance(cf.facts.get("cloud"), dict):
-            cf.facts["cloud"] = doc
-    else:
-        report.add(InputIssue("cloud export not recognised (expected an EKS access entry, associated access "
-                              "policies, pod identity association or a cluster description)", file=path,
-                              cluster=cf.name, level="warning"))
-
-
-def _arn_type(arn: str) -> str:
-    if ":role/" in arn:
-        return "aws-iam-role"
-    if ":user/" in arn:
-        return "aws-iam-user"
-    return "aws-principal"
 
 
 def _add_principal(ident: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:

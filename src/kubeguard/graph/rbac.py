@@ -112,7 +112,7 @@ class CloudPrincipal:
     username: str | None
     groups: tuple[str, ...]
     source: str
-    access_policies: tuple[dict[str, Any], ...] = ()
+    access_policies: tuple[dict[str, Any], ...] = field(default=(), compare=False)
 
     @property
     def username_pattern(self) -> "re.Pattern[str] | None":
@@ -459,7 +459,7 @@ class RbacGraph:
         found: dict[Key, tuple[Subject, list[Grant]]] = {}
         for b in self.bindings:
             role = b.role
-            if role is None:
+            if role is None or b.kind == "CloudAccess":  # cloud grants are answered per principal below
                 continue
             hits = role_hits.get(id(role))
             if hits is None:
@@ -702,10 +702,10 @@ def _cloud_bindings(p: CloudPrincipal, roles: dict) -> Iterator[BindingNode]:
         source = str(a.get("source") or p.source or "cloud")
         if a.get("scope") == "namespace":
             for ns in a.get("namespaces") or []:
-                yield BindingNode("CloudAccess", str(ns), f"{p.id}:{short}", None, "ClusterRole", short, role,
+                yield BindingNode("CloudAccess", str(ns), source, None, "ClusterRole", short, role,
                                   (subject,), (0,), source=source)
         else:
-            yield BindingNode("CloudAccess", None, f"{p.id}:{short}", None, "ClusterRole", short, role,
+            yield BindingNode("CloudAccess", None, source, None, "ClusterRole", short, role,
                               (subject,), (0,), source=source)
 
 

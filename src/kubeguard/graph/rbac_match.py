@@ -223,3 +223,40 @@ def rules_of(raw_rules: Any, origin: tuple[str, str | None, str]) -> tuple[Polic
 
 def is_cluster_scoped(group: str, resource: str, extra: Iterable[tuple[str, str]] = ()) -> bool:
     return (group, resource) in CLUSTER_SCOPED or (group, resource) in extra
+
+
+# API group of well-known resources, so ``who-can create deployments`` means apps/deployments.
+KNOWN_GROUPS: dict[str, str] = {
+    **{r: "apps" for r in ("deployments", "replicasets", "statefulsets", "daemonsets", "controllerrevisions")},
+    **{r: "batch" for r in ("jobs", "cronjobs")},
+    **{r: "rbac.authorization.k8s.io" for r in ("roles", "rolebindings", "clusterroles", "clusterrolebindings")},
+    **{r: "networking.k8s.io" for r in ("ingresses", "networkpolicies", "ingressclasses")},
+    **{r: "admissionregistration.k8s.io" for r in (
+        "mutatingwebhookconfigurations", "validatingwebhookconfigurations", "validatingadmissionpolicies",
+        "validatingadmissionpolicybindings", "mutatingadmissionpolicies", "mutatingadmissionpolicybindings")},
+    **{r: "certificates.k8s.io" for r in ("certificatesigningrequests", "signers", "clustertrustbundles")},
+    **{r: "storage.k8s.io" for r in ("storageclasses", "csidrivers", "csinodes", "volumeattachments")},
+    "customresourcedefinitions": "apiextensions.k8s.io", "apiservices": "apiregistration.k8s.io",
+    "horizontalpodautoscalers": "autoscaling", "poddisruptionbudgets": "policy",
+    "podsecuritypolicies": "policy", "endpointslices": "discovery.k8s.io", "leases": "coordination.k8s.io",
+    "priorityclasses": "scheduling.k8s.io", "runtimeclasses": "node.k8s.io",
+    "tokenreviews": "authentication.k8s.io", "selfsubjectreviews": "authentication.k8s.io",
+    "uids": "authentication.k8s.io", "userextras": "authentication.k8s.io",
+    **{r: "authorization.k8s.io" for r in ("subjectaccessreviews", "selfsubjectaccessreviews",
+                                            "selfsubjectrulesreviews", "localsubjectaccessreviews")},
+}
+
+
+def request_from_cli(verb: str, resource: str, namespace: str | None, name: str | None,
+                     extra_groups: dict[str, str] | None = None) -> Request:
+    """``who-can VERB RESOURCE``: ``pods/exec``, ``deployments.apps/scale``, ``/healthz`` (non-resource)."""
+    if resource.startswith("/"):
+        return Request(verb=verb, path=resource, namespace="")
+    group, res, sub = parse_resource(resource)
+    if not res:
+        raise ValueError(f"resource {resource!r} is empty")
+    if "." not in resource.partition("/")[0]:
+        group = (extra_groups or {}).get(res) or KNOWN_GROUPS.get(res, "")
+    if group == "core":
+        group = ""
+    return Request(verb=verb, resource=res, subresource=sub, group=group, name=name, namespace=namespace)
