@@ -60,6 +60,14 @@ class Param(_Frozen):
     type: ParamType
     default: Any
     description: str = Field(min_length=10, max_length=300)
+    choices: tuple[str, ...] | None = None  # allowed values of a str / list[str] parameter
+
+    def annotation(self) -> Any:
+        """The type overrides are validated against (``choices`` narrow str and list[str])."""
+        if self.choices and self.type in ("str", "list[str]"):
+            lit = Literal[self.choices]  # type: ignore[valid-type]
+            return lit if self.type == "str" else list[lit]  # type: ignore[valid-type]
+        return _PARAM_TYPES[self.type]
 
 
 class Lifecycle(_Frozen):
@@ -166,7 +174,7 @@ class RuleMeta(_Frozen):
         if len(set(names)) != len(names):
             raise ValueError("duplicate parameter names")
         for p in self.params:
-            params_model = create_model("P", x=(_PARAM_TYPES[p.type], ...))
+            params_model = create_model("P", x=(p.annotation(), ...))
             params_model(x=p.default)  # default must have the declared type
         return self
 
@@ -176,5 +184,5 @@ class RuleMeta(_Frozen):
 
     def params_model(self) -> type[BaseModel]:
         """A pydantic model validating this rule's parameter overrides (unknown keys rejected)."""
-        fields: dict[str, Any] = {p.name: (_PARAM_TYPES[p.type], p.default) for p in self.params}
+        fields: dict[str, Any] = {p.name: (p.annotation(), p.default) for p in self.params}
         return create_model(f"{self.code}Params", __config__=ConfigDict(extra="forbid", frozen=True), **fields)
