@@ -176,11 +176,13 @@ h1{font-size:20px;margin:0 0 4px}.sub{color:var(--muted);margin:0 0 14px}
 .wrap{overflow:auto;max-height:80vh;border:1px solid #dde3ea;border-radius:8px;display:inline-block;max-width:100%}
 table{border-collapse:separate;border-spacing:0}
 th{font-weight:500;white-space:nowrap;background:#fff}
-thead th{position:sticky;top:0;z-index:2}
+thead th{position:sticky;top:0;z-index:2}thead tr+tr th{top:var(--nh)}
+th.nsh{height:var(--nh);font-size:11px;color:var(--muted);text-align:left;padding:0 4px;overflow:hidden;max-width:0;
+text-overflow:ellipsis;border-bottom:1px solid #dde3ea}
 th.row{position:sticky;left:0;z-index:1;text-align:right;padding:0 8px;font-size:12px}
 th.col{height:var(--hh);vertical-align:bottom;padding:4px 0}
 th.col div{writing-mode:vertical-rl;transform:rotate(180deg);font-size:12px;margin:0 auto}
-th.corner{position:sticky;left:0;top:0;z-index:3;text-align:left;vertical-align:bottom;padding:6px 8px;color:var(--muted);font-size:12px}
+th.corner{position:sticky;left:0;top:0;z-index:4;text-align:left;vertical-align:bottom;padding:6px 8px;color:var(--muted);font-size:12px}
 td{width:var(--cs);height:var(--cs);min-width:var(--cs);padding:0;border-right:1px solid #fff;border-bottom:1px solid #fff;cursor:default}
 td.a{background:var(--all)}td.s{background:var(--some)}td.n{background:var(--none)}td.x{background:var(--self)}
 td.d{box-shadow:inset 0 0 0 2px #1565c0}
@@ -219,7 +221,8 @@ def _matrix_html(m: Matrix) -> str:
     out = ["<!doctype html><html lang=en><meta charset=utf-8>",
            "<meta name=viewport content='width=device-width,initial-scale=1'>",
            f"<title>Reachability · {e(m.cluster)} · {m.level}</title><style>{_CSS}</style>",
-           f"<body style='--cs:{cs}px;--hh:{min(260, 7 * longest + 12)}px'>",
+           f"<body style='--cs:{cs}px;--hh:{min(260, 7 * longest + 12)}px;"
+           f"--nh:{0 if m.level == 'namespace' else 20}px'>",
            f"<h1>Who can reach whom · {e(m.cluster)}</h1>",
            f"<p class=sub>{e(m.level)} level · rows are sources, columns are destinations · "
            + (f"what {e(m.cni)} enforces" if m.semantics == "practice" else "policies as written (upstream semantics)")
@@ -239,7 +242,13 @@ def _matrix_html(m: Matrix) -> str:
               "CNI enforces differently</span>" if m.differs else "")
            + "</div>",
            "<div class=tools><input id=q placeholder='filter by name or namespace…' aria-label=filter></div>",
-           "<div class=wrap><table id=m><thead><tr><th class=corner>source ↓ · destination →</th>"]
+           "<div class=wrap><table id=m><thead><tr class=nsr><th class=corner rowspan=2>source ↓ · "
+           "destination →</th>"]
+    if m.level != "namespace":
+        runs = sorted(starts) + [n]
+        for a, b in zip(runs, runs[1:]):
+            out.append(f"<th class='nsh nsb' colspan={b - a} title='{e(m.namespaces[a])}'>{e(m.namespaces[a])}</th>")
+    out.append("</tr><tr>")
     for j in range(n):
         cls = "col nsb" if j in starts else "col"
         out.append(f"<th class='{cls}' data-c={j} data-n='{e(m.nodes[j].lower())}' title='{e(m.nodes[j])}'>"
