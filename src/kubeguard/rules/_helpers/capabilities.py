@@ -26,8 +26,14 @@ def normalize(name: str) -> str:
 
 def drops(container: Any, *names: str) -> bool:
     """Whether ``drop`` removes any of ``names`` (or ALL), compared the way runtimes do."""
-    for _, name in entries(container, "drop"):
-        n = normalize(name)
-        if n == "ALL" or n in names:
-            return True
+    items = container.capabilities.get("drop")
+    if not isinstance(items, list) or not items:
+        return False
+    if "ALL" in items or any(n in items for n in names):  # the usual spelling, without normalising
+        return True
+    for name in items:
+        if isinstance(name, str):
+            n = normalize(name)
+            if n == "ALL" or n in names:
+                return True
     return False

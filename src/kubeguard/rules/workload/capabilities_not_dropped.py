@@ -35,7 +35,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
-from kubeguard.rules._helpers.capabilities import entries
 from kubeguard.rules._helpers.pss import CAPABILITY_ALL, policy_version, windows_exempt
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
@@ -64,7 +63,8 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     if windows_exempt(pod.spec, policy_version(ctx)):
         return
     for c in pod.all_containers():
-        if any(name == CAPABILITY_ALL for _, name in entries(c, "drop")):
+        drop = c.capabilities.get("drop")
+        if isinstance(drop, list) and CAPABILITY_ALL in drop:
             continue
         yield Violation(f'container {c.name!r} does not set securityContext.capabilities.drop to include "ALL"',
                         c.path("securityContext", "capabilities", "drop"), container=c.name)

@@ -62,17 +62,20 @@ META = RuleMeta(
     peers={"kubescape": ("C-0055",), "polaris": ("linuxHardening",)},
 )
 
-_POD_LEVEL = ("seccompProfile", "appArmorProfile", "seLinuxOptions")
+
+
+def _hardened(sc: dict) -> bool:
+    """A seccomp, AppArmor or SELinux setting at this level (it then covers the container too)."""
+    return bool(sc.get("seccompProfile") or sc.get("appArmorProfile") or sc.get("seLinuxOptions"))
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
-    psc = pod.security_context
-    if any(psc.get(k) for k in _POD_LEVEL):
+    if _hardened(pod.security_context):
         return
     annotations = pod.annotations
     for c in pod.all_containers():
         sc = c.security_context
-        if any(sc.get(k) for k in _POD_LEVEL):
+        if _hardened(sc):
             continue
         caps = sc.get("capabilities")
         if isinstance(caps, dict) and caps.get("drop"):
