@@ -114,6 +114,12 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
                 rr.status, rr.reason = Status.UNKNOWN.value, f"cluster not collected: {unavailable['*']}"
                 rule_results.append(rr)
                 continue
+            absent = [k for k in rule.meta.requires if k in unavailable]
+            if absent:  # what a rule requires was not collected: its answer would be a guess
+                rr.status = Status.UNKNOWN.value
+                rr.reason = "not collected: " + ", ".join(f"{k} ({unavailable[k]})" for k in absent)
+                rule_results.append(rr)
+                continue
             targets = 0
             not_evaluated: list[str] = []
             for target, outcome in _evaluate(rule, cluster, ctx):
