@@ -126,22 +126,49 @@ def _checkov_key(item: dict) -> Key | None:
 
 
 def kubeguard_verdicts(corpus: Path, eq: dict[str, list[str]]) -> tuple[dict[str, Verdicts], int, float]:
+    """Scan the corpus, one cluster per top-level folder (so one project's RoleBinding never resolves to another
+    project's Role), and collect per rule the objects it failed and the objects it evaluated.
+
+    A cluster-level rule (RBAC, network) looks at every object of its cluster, so all of them count as
+    evaluated when it reached a verdict there; its findings also flag the objects in their evidence chain
+    (the Role behind a RoleBinding), since Checkov reports the Role where we report the binding."""
     registry = default_registry()
     codes = sorted({c for codes in eq.values() for c in codes})
     started = time.perf_counter()
-    ms = read_paths([str(corpus)], "corpus")
-    inv = Inventory.build([ClusterFacts(name="corpus")], ms.objects)
-    result = run_scan(ScanInput(inv, ms.report), registry, Settings(include=tuple(codes), include_passed=True))
+    objects, facts = [], []
+    for sub in sorted(corpus.iterdir()):
+        if sub.is_dir() or sub.suffix in (".yaml", ".yml", ".json"):
+            ms = read_paths([str(sub)], sub.name)
+            objects += ms.objects
+            facts.append(ClusterFacts(name=sub.name))
+    inv = Inventory.build(facts, objects)
+    result = run_scan(ScanInput(inv), registry, Settings(include=tuple(codes), include_passed=True))
     elapsed = time.perf_counter() - started
+
+    def key(obj_file: str, kind: str, ns: str | None, name: str) -> Key:
+        return _relative(obj_file, corpus), kind, ns or "default", name
+
+    by_ref: dict[tuple[str, str], list[Key]] = defaultdict(list)  # (cluster, "Kind/ns/name") -> keys
+    all_keys: dict[str, set[Key]] = defaultdict(set)
+    for o in objects:
+        if o.source.file:
+            k = key(o.source.file, o.kind, o.namespace, o.name)
+            by_ref[(o.cluster, f"{o.kind}/{o.namespace}/{o.name}" if o.namespace else f"{o.kind}/{o.name}")].append(k)
+            all_keys[o.cluster].add(k)
     per_rule: dict[str, Verdicts] = defaultdict(Verdicts)
+    for rr in result.rule_results:
+        if registry.get(rr.rule).meta.target == "cluster" and rr.status in ("PASS", "FAIL", "EXEMPT"):
+            per_rule[rr.rule].evaluated |= all_keys[rr.cluster]
     for f in result.findings:
         if f.file is None:
             continue
-        key = (_relative(f.file, corpus), f.kind, f.namespace or "default", f.name)
         v = per_rule[f.rule]
-        v.evaluated.add(key)
+        k = key(f.file, f.kind, f.namespace, f.name)
+        v.evaluated.add(k)
         if f.status in ("FAIL", "EXEMPT"):
-            v.failed.add(key)
+            v.failed.add(k)
+            for ref in f.related:
+                v.failed.update(by_ref.get((f.cluster, ref), ()))
     out = {}
     for cid, rules in eq.items():
         v = Verdicts()
@@ -149,7 +176,7 @@ def kubeguard_verdicts(corpus: Path, eq: dict[str, list[str]]) -> tuple[dict[str
             v.failed |= per_rule[code].failed
             v.evaluated |= per_rule[code].evaluated
         out[cid] = v
-    return out, len(ms.objects), elapsed
+    return out, len(objects), elapsed
 
 
 def _relative(file: str, corpus: Path) -> str:

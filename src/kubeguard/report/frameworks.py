@@ -43,11 +43,12 @@ def _evidence_cell(results: list[tuple[str, dict[str, Any]]], several_clusters: 
     for cluster, r in results:
         if r["status"] == "FAIL":
             ev = r.get("evidence", [])
-            for e in ev[:EVIDENCE_LINES]:
+            shown = EVIDENCE_LINES if not several_clusters else 1  # a fleet gets one example per cluster
+            for e in ev[:shown]:
                 where = _POD_TEMPLATE.sub("", e["path"]) if e.get("path") else e["message"]
                 prefix = f"{cluster}: " if several_clusters else ""
                 lines.append(f"{prefix}{e['rule']} {e['resource']} {where}")
-            more = r.get("evidenceTotal", len(ev)) - min(len(ev), EVIDENCE_LINES)
+            more = r.get("evidenceTotal", len(ev)) - min(len(ev), shown)
             if more > 0:
                 lines.append(f"… {more} more" + (f" in {cluster}" if several_clusters else ""))
         elif r["status"] == "UNKNOWN" and r.get("reason"):
@@ -78,11 +79,11 @@ def build(console: Console, result: ScanResult) -> None:
                 by_req[x["id"]].append((c["cluster"], x))
         t = Table(title=f"Requirements: {fw['key']}", title_justify="left", header_style="bold")
         t.add_column("ID", no_wrap=True)
-        t.add_column("Requirement", overflow="fold", max_width=48)
+        t.add_column("Requirement", overflow="fold", max_width=40)
         for c in clusters:
             t.add_column(c["cluster"] if several else "Status", no_wrap=True)
-        t.add_column("Rules", overflow="fold")
-        t.add_column("Evidence", overflow="fold")
+        t.add_column("Rules", overflow="fold", max_width=20)
+        t.add_column("Evidence", overflow="fold", ratio=1)
         manual: Counter[str] = Counter()
         for req in fw["requirements"]:
             if not req.get("rules"):
