@@ -188,11 +188,11 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
                     continue
             else:
                 continue
+            allowed = f"{who} allows {format_quantity(limit, res)}{' pods' if res == 'pods' else ''}"
             if usage > limit:
-                need = "a pod" if res == "pods" else f"one pod uses {format_quantity(usage, res)} {key}"
-                yield Violation(f"{need} but {who} allows {format_quantity(limit, res)}{' pods' * (res == 'pods')}",
-                                pod.path("containers"), related=(quota.ref,))
+                need = "no pod fits" if res == "pods" else f"one pod uses {format_quantity(usage, res)} {key}"
+                yield Violation(f"{need}: {allowed}", pod.path("containers"), related=(quota.ref,))
             elif replicas and replicas > 1 and usage * replicas > limit:
                 need = "" if res == "pods" else f" use {format_quantity(usage * replicas, res)} {key}"
-                yield Violation(f"{replicas} replicas{need} but {who} allows {format_quantity(limit, res)}"
-                                f"{' pods' * (res == 'pods')}", ("spec", "replicas"), related=(quota.ref,))
+                yield Violation(f"{replicas} replicas{need}, but {allowed}", ("spec", "replicas"),
+                                related=(quota.ref,))
