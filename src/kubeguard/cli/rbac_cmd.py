@@ -68,6 +68,7 @@ def load(paths: list[str] | None, snapshot: str | None, cluster: str | None, clo
         ms = read_paths(sources, cluster or "manifests")
     else:
         ms = _live(contexts, kubeconfig)
+    _print_issues(console, ms.report.issues)
     names = sorted(set(ms.clusters) | {o.cluster for o in ms.objects})
     if not names:
         raise _Incomplete("nothing could be read")
@@ -83,11 +84,12 @@ def load(paths: list[str] | None, snapshot: str | None, cluster: str | None, clo
     if cloud:
         from ..collect.cloud import attach_cloud
 
+        seen = len(ms.report.issues)
         only.update(attach_cloud(cloud, only, ms.report))
+        _print_issues(console, ms.report.issues[seen:])
+    seen = len(ms.report.issues)
     attach_identity_facts(only, ms.objects, ms.report)
-    for issue in ms.report.issues[:20]:
-        level = "[red]error:[/red]" if issue.level == "error" else "[yellow]warning:[/yellow]"
-        console.print(f"{level} {issue.one_line()}", highlight=False)
+    _print_issues(console, ms.report.issues[seen:])
     inv = Inventory.build(only.values(), [o for o in ms.objects if o.cluster == cluster])
     ci = inv.cluster(cluster)
     unavailable = ms.report.unavailable.get(cluster, {})
@@ -96,6 +98,14 @@ def load(paths: list[str] | None, snapshot: str | None, cluster: str | None, clo
         console.print(f"[yellow]incomplete:[/yellow] not collected: {', '.join(incomplete)}; "
                       "the answer is a lower bound", highlight=False)
     return Loaded(build(ci, assume_defaults=assume_defaults), ci, incomplete)
+
+
+def _print_issues(console: Console, issues) -> None:
+    for issue in issues[:20]:
+        level = "[red]error:[/red]" if issue.level == "error" else "[yellow]warning:[/yellow]"
+        console.print(f"{level} {escape(issue.one_line())}", highlight=False)
+    if len(issues) > 20:
+        console.print(f"... and {len(issues) - 20} more input problems")
 
 
 class _Incomplete(UsageError):

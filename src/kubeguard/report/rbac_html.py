@@ -41,7 +41,8 @@ def _dq(text: str) -> str:
 
 
 def render_html(doc: dict[str, Any]) -> str:
-    data = orjson.dumps(doc).decode().replace("</", "<\\/").replace("<!--", "<\\!--")
+    # "<" never appears raw, so names from the cluster cannot end the script element
+    data = orjson.dumps(doc).decode().replace("<", "\\u003c")
     title = html.escape(f"kubeguard RBAC — {doc['cluster']}")
     return _PAGE.replace("%TITLE%", title).replace("%DATA%", data)
 
