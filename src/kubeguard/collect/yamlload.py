@@ -238,6 +238,7 @@ def _apply_merges(target: dict[str, Any], sources: list[dict[str, Any]]) -> None
 
 LineNode = tuple  # (line: int, children: dict | list | None, value: str | None)
 _COMPLEX = _Marker("<complex key>")
+_LEAF: LineNode = (0, None, None)  # a plain scalar mapping value
 
 
 def compose_document(text: str, span: tuple[int, int], offset: int | None = None) -> tuple[LineNode | None, int]:
@@ -263,34 +264,43 @@ def _line_tree(chunk: str) -> LineNode | None:
     DocumentEndEvent, StreamEndEvent = E.DocumentEndEvent, E.StreamEndEvent
     try:
         anchors: dict[str, LineNode] = {}
-        stack: list[list[Any]] = []  # [node, pending key | _NOKEY | _COMPLEX, key line]
+        stack: list[Any] = []  # the enclosing collections' entries
+        top: list[Any] | None = None  # innermost collection: [children, key | _NOKEY | _COMPLEX, key line, node]
         root: LineNode | None = None
         documents = 0
         while True:
             ev = get()
             t = type(ev)
             if t is ScalarEvent:
-                node = (ev.start_mark.line, None, ev.value)
+                if top is not None and type(top[0]) is dict:
+                    if top[1] is _NOKEY:  # a key
+                        if ev.anchor:
+                            _anchor(anchors, ev, (ev.start_mark.line, None, ev.value))
+                        top[1] = ev.value
+                        top[2] = ev.start_mark.line
+                        continue
+                    # a mapping value: lookups use its key's line, so plain values share one leaf
+                    node = (ev.start_mark.line, None, ev.value) if ev.anchor else _LEAF
+                else:
+                    node = (ev.start_mark.line, None, ev.value)
                 if ev.anchor:
                     _anchor(anchors, ev, node)
-                if stack and stack[-1][1] is _NOKEY and type(stack[-1][0][1]) is dict:
-                    stack[-1][1], stack[-1][2] = ev.value, node[0]
-                    continue
             elif t is MappingStartEvent or t is SequenceStartEvent:
                 node = (ev.start_mark.line, {} if t is MappingStartEvent else [], None)
                 if ev.anchor:
                     _anchor(anchors, ev, node)
-                stack.append([node, _NOKEY, 0])
+                stack.append(top)
+                top = [node[1], _NOKEY, 0, node]
                 continue
             elif t is MappingEndEvent or t is SequenceEndEvent:
-                node = stack.pop()[0]
+                node = top[3]
+                top = stack.pop()
             elif t is AliasEvent:
                 node = anchors.get(ev.anchor)
                 if node is None:
                     raise yaml.composer.ComposerError(None, None, f"found undefined alias {ev.anchor!r}",
                                                       ev.start_mark)
-                if stack and stack[-1][1] is _NOKEY and type(stack[-1][0][1]) is dict:
-                    top = stack[-1]
+                if top is not None and top[1] is _NOKEY and type(top[0]) is dict:
                     top[1], top[2] = (node[2], node[0]) if node[1] is None else (_COMPLEX, 0)
                     continue
             elif t is DocumentEndEvent:
@@ -303,18 +313,18 @@ def _line_tree(chunk: str) -> LineNode | None:
                     raise yaml.composer.ComposerError(None, None, "expected a single document in the stream",
                                                       ev.start_mark)
                 continue
-            if not stack:
+            if top is None:
                 root = node
                 continue
-            top = stack[-1]
-            children = top[0][1]
+            children = top[0]
             if type(children) is list:
                 children.append(node)
             elif top[1] is _NOKEY:  # the node just closed was a complex key; its value follows
                 top[1] = _COMPLEX
             else:
-                if top[1] is not _COMPLEX and top[1] not in children:
-                    children[top[1]] = (top[2], node)
+                key = top[1]
+                if key is not _COMPLEX and key not in children:
+                    children[key] = (top[2], node)
                 top[1] = _NOKEY
     finally:
         loader.dispose()

@@ -46,6 +46,9 @@ class FrameworkError(ValueError):
 
 def resolve_frameworks(ids: Iterable[str]) -> list[Framework]:
     """The catalogs for ``--framework`` ids (``id`` for the newest version, or ``id-version``), deduplicated."""
+    ids = list(ids)
+    if not ids:
+        return []  # no catalog is read when none is asked for (loading them all costs ~0.1 s per scan)
     catalogs = _bundled()
     out: dict[str, Framework] = {}
     for raw in ids:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .._version import __version__
 from ..graph.build import GraphCache
@@ -26,6 +26,15 @@ Locator = Callable[[K8sObject, Path], "int | None"]
 
 class ConfigError(ValueError):
     """Bad settings (unknown rule, bad parameter value); one line, exit code 2."""
+
+
+class _NoParams(BaseModel):
+    """The parameters of a rule that has none (building a pydantic model per rule per scan is slow)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_NO_PARAMS = _NoParams()
 
 
 @dataclass
@@ -65,6 +74,9 @@ def resolve_params(rules: Iterable[Rule], registry: Registry, overrides: dict[st
         by_code.setdefault(rule.code, {}).update(values)
     out = {}
     for rule in rules:
+        if not rule.meta.params and not by_code.get(rule.code):
+            out[rule.code] = _NO_PARAMS
+            continue
         model = rule.meta.params_model()
         try:
             out[rule.code] = model(**by_code.get(rule.code, {}))

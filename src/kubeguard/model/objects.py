@@ -35,8 +35,22 @@ CLUSTER_SCOPED_KINDS = frozenset(
 _SIMPLE_KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")
 
 
+_RENDERED: dict[tuple[Any, ...], str] = {}  # findings repeat a few hundred paths; bounded memo of a pure function
+
+
 def render_path(path: Sequence[str | int]) -> str:
     """``("spec", "containers", 0, "image")`` -> ``spec.containers[0].image``."""
+    if type(path) is tuple:
+        text = _RENDERED.get(path)
+        if text is None:
+            text = _render_path(path)
+            if len(_RENDERED) < 65536:
+                _RENDERED[path] = text
+        return text
+    return _render_path(path)
+
+
+def _render_path(path: Sequence[str | int]) -> str:
     out: list[str] = []
     for part in path:
         if isinstance(part, int):
