@@ -100,8 +100,9 @@ class FakeCluster:
         self._by_resource: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for o in objects:  # objects of types this server does not serve (no CRD) are left out
             spec = self._spec_for(o)
-            if spec is not None:
-                self._by_resource.setdefault((spec.group, spec.plural), []).append(o)
+            if spec is not None:  # built-in types come without apiVersion/kind inside a list
+                item = {k: v for k, v in o.items() if k not in ("apiVersion", "kind")} if spec in BUILTIN else o
+                self._by_resource.setdefault((spec.group, spec.plural), []).append(item)
         self._tls = tls
         self.server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -124,7 +125,8 @@ class FakeCluster:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(*self._tls)
             self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
         self._thread.start()
         return self
 
@@ -239,8 +241,9 @@ class FakeCluster:
         for key in (f"{spec.plural}@{namespace}", spec.plural):
             if key in self.broken:
                 return 200, self.broken[key].encode()
-        items = [o for o in self._by_resource.get((spec.group, spec.plural), [])
-                 if namespace is None or o.get("metadata", {}).get("namespace") == namespace]
+        items = self._by_resource.get((spec.group, spec.plural), [])
+        if namespace is not None:
+            items = [o for o in items if o.get("metadata", {}).get("namespace") == namespace]
         limit = int(query.get("limit", ["0"])[0] or 0) or len(items) or 1
         if self.max_page:
             limit = min(limit, self.max_page)
@@ -265,10 +268,8 @@ class FakeCluster:
                                       "metadata": meta, "items": [
                                           {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
                                            "metadata": o.get("metadata", {})} for o in page]})
-        builtin = spec in BUILTIN
-        out = [{k: v for k, v in o.items() if k not in ("apiVersion", "kind")} if builtin else o for o in page]
         return 200, orjson.dumps({"kind": f"{spec.kind}List", "apiVersion": spec.group_version, "metadata": meta,
-                                  "items": out})
+                                  "items": page})
 
 
 class _Handler(BaseHTTPRequestHandler):

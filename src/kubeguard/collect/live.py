@@ -20,12 +20,14 @@ one-line :class:`InputIssue`; an unreachable cluster is unavailable as a whole
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from ..model.cloud import ClusterFacts
@@ -104,13 +106,30 @@ def collect(opts: LiveOptions, progress: Progress | None = None,
 def collect_targets(targets: list[Target], kc: KubeConfig | None, opts: LiveOptions,
                     progress: Progress | None = None) -> list[ClusterResult]:
     results: dict[str, ClusterResult] = {}
-    with ClientLogCapture() as capture, ThreadPoolExecutor(max(1, opts.max_clusters),
-                                                           thread_name_prefix="kg-cluster") as pool:
+    with paused_gc(), ClientLogCapture() as capture, ThreadPoolExecutor(max(1, opts.max_clusters),
+                                                                        thread_name_prefix="kg-cluster") as pool:
         futures = {pool.submit(_collect_guarded, t, kc, opts, capture, progress): t for t in targets}
         for fut in as_completed(futures):
             r = fut.result()
             results[r.name] = r
     return [results[t.name] for t in targets]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic GC while building many small acyclic objects.
+
+    Decoding a cluster creates millions of dicts that live until the scan
+    ends; each automatic collection would walk all of them again (about half
+    the time at 100k objects).  Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _collect_guarded(target: Target, kc: KubeConfig | None, opts: LiveOptions, capture: ClientLogCapture,
@@ -321,12 +340,13 @@ class ClusterCollector:
 def to_manifest_set(results: Iterable[ClusterResult]) -> ManifestSet:
     """The engine's input: objects frozen per cluster, facts, and what was not collected."""
     ms = ManifestSet()
-    for r in results:
-        ms.clusters[r.name] = r.facts
-        ms.report.merge(r.report)
-        ms.report.documents += len(r.objects)
-        # live objects carry their namespace; none means cluster-scoped
-        ms.objects.extend(K8sObject.from_raw(o, r.name, LIVE_SOURCE, default_namespace=None) for o in r.objects)
+    with paused_gc():
+        for r in results:
+            ms.clusters[r.name] = r.facts
+            ms.report.merge(r.report)
+            ms.report.documents += len(r.objects)
+            # live objects carry their namespace; none means cluster-scoped
+            ms.objects.extend(K8sObject.from_raw(o, r.name, LIVE_SOURCE, default_namespace=None) for o in r.objects)
     return ms
 
 
