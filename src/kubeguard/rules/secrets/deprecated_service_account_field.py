@@ -1,0 +1,59 @@
+"""Pod uses the deprecated serviceAccount field.
+
+## What it checks
+Every pod spec that sets `spec.serviceAccount`, the deprecated alias of `serviceAccountName`.
+When both are set and differ, the API server uses `serviceAccountName` and the alias is
+misleading.
+
+## Why it matters
+Reviewers and policy tools that look only at `serviceAccountName` see the wrong identity (or
+none), and the field may disappear in a future API version.
+
+## Failing example
+```yaml
+spec:
+  serviceAccount: web
+```
+
+## Passing example
+```yaml
+spec:
+  serviceAccountName: web
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kubeguard.model import PodSpecView, Violation
+from kubeguard.rules._meta import Lifecycle, RuleMeta
+
+META = RuleMeta(
+    code="SC013",
+    slug="deprecated-service-account-field",
+    title="Pod uses the deprecated serviceAccount field",
+    severity="low",
+    category="secrets",
+    target="workload",
+    rationale=(
+        "spec.serviceAccount is a deprecated alias; tools reading only serviceAccountName see the wrong "
+        "identity, and when the two differ the alias is ignored."
+    ),
+    remediation="Replace spec.serviceAccount with spec.serviceAccountName.",
+    references=("https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security",),
+    lifecycle=Lifecycle.preview("0.1.0"),
+    admission=True,
+    peers={"kubescape": ("C-0294",), "kube-linter": ("deprecated-service-account-field",)},
+)
+
+
+def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
+    alias, name = pod.spec.get("serviceAccount"), pod.spec.get("serviceAccountName")
+    if not alias:
+        return
+    if name and name != alias:
+        msg = f"serviceAccount {alias!r} differs from serviceAccountName {name!r}, which is the one used"
+    else:
+        msg = f"uses the deprecated serviceAccount field ({alias!r}); use serviceAccountName"
+    yield Violation(msg, pod.path("serviceAccount"))

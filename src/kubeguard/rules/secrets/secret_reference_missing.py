@@ -1,0 +1,69 @@
+"""Pod refers to a Secret or Secret key that does not exist.
+
+## What it checks
+Every non-optional Secret reference of every pod spec: `env[].valueFrom.secretKeyRef` (object
+and key), `envFrom[].secretRef`, `secret` volumes, `projected` secret sources, CSI
+`nodePublishSecretRef` and the secret references of in-tree volume plugins.  Image pull
+secrets are SU007's concern.  Key names are read from the Secret, whose values kubeguard never
+keeps.
+
+On a live cluster or snapshot a missing Secret is a failure.  In a manifest scan it is one only
+when the input holds other Secrets of that namespace; otherwise the result is UNKNOWN, since
+Secrets are often created by other tools (external-secrets, sealed-secrets, cert-manager).
+
+## Why it matters
+A pod whose Secret or key is missing never starts (`CreateContainerConfigError` or a volume
+that cannot mount), and a rollout waiting for it stalls.
+
+## Failing example
+```yaml
+env:
+  - name: DB_PASSWORD
+    valueFrom: {secretKeyRef: {name: db, key: passwrd}}
+```
+
+## Passing example
+```yaml
+env:
+  - name: DB_PASSWORD
+    valueFrom: {secretKeyRef: {name: db, key: password}}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kubeguard.model import NotEvaluated, PodSpecView, Violation
+from kubeguard.rules._helpers.refs import pod_refs, resolve
+from kubeguard.rules._helpers.workloads import inventory_is_complete
+from kubeguard.rules._meta import Lifecycle, RuleMeta
+
+META = RuleMeta(
+    code="SC011",
+    slug="secret-reference-missing",
+    title="Pod refers to a Secret or Secret key that does not exist",
+    severity="medium",
+    category="secrets",
+    target="workload",
+    requires=("Secret",),
+    rationale=(
+        "A pod whose Secret or key is missing never starts: the kubelet reports CreateContainerConfigError "
+        "or cannot mount the volume, and the rollout stalls."
+    ),
+    remediation="Create the Secret (or key), fix the name, or mark the reference optional: true.",
+    references=("https://kubernetes.io/docs/concepts/configuration/secret/",),
+    lifecycle=Lifecycle.preview("0.1.0"),
+    peers={"kube-linter": ("env-value-from",), "popeye": ("POP-304",)},
+)
+
+
+def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
+    refs = [r for r in pod_refs(pod) if r.kind == "Secret" and r.via != "imagePullSecrets"]
+    if not refs:
+        return
+    res = resolve(ctx.cluster, pod.namespace, refs, inventory_is_complete(ctx.cluster))
+    if not res.missing and res.undecidable:
+        raise NotEvaluated("referenced Secrets are not in the scanned input")
+    for ref, problem in res.missing:
+        yield Violation(problem, ref.path, container=ref.container)
