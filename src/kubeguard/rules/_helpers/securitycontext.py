@@ -49,3 +49,25 @@ def shown(value: Any) -> str:
     if value is None:
         return "null"
     return repr(value)
+
+
+def disallowed_profile(sc: dict[str, Any], field: str, allowed: frozenset[str]) -> str | None:
+    """What is wrong with ``sc[field]`` (seccompProfile, appArmorProfile) when it is set; ``None`` when fine."""
+    profile = sc.get(field)
+    if not isinstance(profile, dict):
+        return None
+    t = profile.get("type")
+    if isinstance(t, str) and t in allowed:
+        return None
+    if t is None:
+        return f"sets securityContext.{field} without a type"
+    return f"sets securityContext.{field}.type to {t!r}"
+
+
+def container_ports(container: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(index, port)`` of each entry of the container's ``ports``, indexes as in the manifest."""
+    ports = container.raw.get("ports")
+    if isinstance(ports, list):
+        for j, p in enumerate(ports):
+            if isinstance(p, dict):
+                yield j, p

@@ -51,6 +51,7 @@ from kubeguard.rules._helpers.pss import (
     apparmor_annotation_allowed,
     metadata_path,
 )
+from kubeguard.rules._helpers.securitycontext import disallowed_profile
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -78,11 +79,11 @@ META = RuleMeta(
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
-    v = _bad(pod.security_context)
+    v = disallowed_profile(pod.security_context, "appArmorProfile", APPARMOR_TYPES)
     if v is not None:
         yield Violation(f"pod {v}", pod.path("securityContext", "appArmorProfile", "type"))
     for c in pod.all_containers():
-        v = _bad(c.security_context)
+        v = disallowed_profile(c.security_context, "appArmorProfile", APPARMOR_TYPES)
         if v is not None:
             yield Violation(f"container {c.name!r} {v}", c.path("securityContext", "appArmorProfile", "type"),
                             container=c.name)
@@ -92,14 +93,3 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
             yield Violation(f"annotation {key} sets AppArmor profile {value!r} for container {container!r}",
                             metadata_path(pod, "annotations", key), container=container or None)
 
-
-def _bad(sc: dict) -> str | None:
-    profile = sc.get("appArmorProfile")
-    if not isinstance(profile, dict):
-        return None
-    t = profile.get("type")
-    if isinstance(t, str) and t in APPARMOR_TYPES:
-        return None
-    if t is None:
-        return "sets securityContext.appArmorProfile without a type"
-    return f"sets securityContext.appArmorProfile.type to {t!r}"

@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
+from kubeguard.rules._helpers.securitycontext import container_ports
 from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
 
 META = RuleMeta(
@@ -73,12 +74,7 @@ META = RuleMeta(
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     allowed = ctx.params.allowed_ports
     for c in pod.all_containers():
-        ports = c.raw.get("ports")
-        if not isinstance(ports, list):
-            continue
-        for j, p in enumerate(ports):
-            if not isinstance(p, dict):
-                continue
+        for j, p in container_ports(c):
             hp = p.get("hostPort")
             if hp is None or hp == 0 or hp in allowed:
                 continue

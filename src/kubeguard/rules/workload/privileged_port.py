@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
+from kubeguard.rules._helpers.securitycontext import container_ports
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -54,17 +55,9 @@ META = RuleMeta(
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     for c in pod.all_containers():
-        for j, port in _ports(c):
-            if 0 < port < 1024:
+        for j, p in container_ports(c):
+            port = p.get("containerPort")
+            if isinstance(port, int) and not isinstance(port, bool) and 0 < port < 1024:
                 yield Violation(f"container {c.name!r} listens on privileged port {port}",
                                 c.path("ports", j, "containerPort"), container=c.name)
 
-
-def _ports(c):
-    ports = c.raw.get("ports")
-    if isinstance(ports, list):
-        for j, p in enumerate(ports):
-            if isinstance(p, dict):
-                v = p.get("containerPort")
-                if isinstance(v, int) and not isinstance(v, bool):
-                    yield j, v

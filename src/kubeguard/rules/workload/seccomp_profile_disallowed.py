@@ -38,6 +38,7 @@ from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
 from kubeguard.rules._helpers.pss import SECCOMP_TYPES
+from kubeguard.rules._helpers.securitycontext import disallowed_profile
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -62,23 +63,12 @@ META = RuleMeta(
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
-    v = _bad(pod.security_context)
+    v = disallowed_profile(pod.security_context, "seccompProfile", SECCOMP_TYPES)
     if v is not None:
         yield Violation(f"pod {v}", pod.path("securityContext", "seccompProfile", "type"))
     for c in pod.all_containers():
-        v = _bad(c.security_context)
+        v = disallowed_profile(c.security_context, "seccompProfile", SECCOMP_TYPES)
         if v is not None:
             yield Violation(f"container {c.name!r} {v}", c.path("securityContext", "seccompProfile", "type"),
                             container=c.name)
 
-
-def _bad(sc: dict) -> str | None:
-    profile = sc.get("seccompProfile")
-    if not isinstance(profile, dict):
-        return None
-    t = profile.get("type")
-    if isinstance(t, str) and t in SECCOMP_TYPES:
-        return None
-    if t is None:
-        return "sets securityContext.seccompProfile without a type"
-    return f"sets securityContext.seccompProfile.type to {t!r}"

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
+from kubeguard.rules._helpers.securitycontext import container_ports
 from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
 
 META = RuleMeta(
@@ -57,10 +58,7 @@ META = RuleMeta(
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     ssh = ctx.params.ports
     for c in pod.all_containers():
-        ports = c.raw.get("ports")
-        if not isinstance(ports, list):
-            continue
-        for j, p in enumerate(ports):
-            if isinstance(p, dict) and p.get("containerPort") in ssh:
+        for j, p in container_ports(c):
+            if p.get("containerPort") in ssh:
                 yield Violation(f"container {c.name!r} exposes SSH port {p['containerPort']}",
                                 c.path("ports", j, "containerPort"), container=c.name)
