@@ -60,7 +60,8 @@ def test_junit_has_unique_case_names(result):
 def test_json_roundtrip(result):
     doc = json.loads(render(result, "json"))
     assert doc["kind"] == "ScanResult" and doc["schemaVersion"] == 1
-    f = next(f for f in doc["findings"] if f["kind"] == "Deployment" and f["container"] == "nginx")
+    f = next(f for f in doc["findings"]
+             if f["rule"] == "WL001" and f["kind"] == "Deployment" and f["container"] == "nginx")
     assert f["path"] == "spec.template.spec.containers[0].securityContext.privileged"
     assert f["line"] == 21 and f["file"].endswith("fail.deployment.yaml")
     for key in ("rule", "title", "severity", "status", "cluster", "namespace", "kind", "name", "message"):

@@ -40,7 +40,8 @@ class UsageError(Exception):
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False, no_color=_no_color(sys.stderr))
+    # soft_wrap: a one-line error stays one line whatever the terminal width
+    return Console(stderr=True, highlight=False, soft_wrap=True, no_color=_no_color(sys.stderr))
 
 
 def _no_color(stream) -> bool:
