@@ -60,6 +60,7 @@ class PodEndpoint:
     host_network: bool = False
     standalone: bool = False  # a bare Pod without ownerReferences
     synthesized: bool = False
+    workload: K8sObject | None = None  # the top-level controller (or the pod itself)
 
     @property
     def id(self) -> str:
@@ -132,14 +133,14 @@ def collect_pods(cluster: ClusterInventory) -> list[PodEndpoint]:
         pods.append(PodEndpoint(
             obj.namespace or "default", obj.name, dict(obj.labels), _pod_ports(view), obj,
             top.kind, top.name, ip=obj.get("status", "podIP"), host_network=view.spec.get("hostNetwork") is True,
-            standalone=not obj.owner_references))
+            standalone=not obj.owner_references, workload=top))
     for view in cluster.workloads():
         obj = view.obj
         if obj.kind == "Pod" or id(obj) in covered:
             continue
         pods.append(PodEndpoint(
             obj.namespace or "default", obj.name, dict(view.labels), _pod_ports(view), obj, obj.kind, obj.name,
-            host_network=view.spec.get("hostNetwork") is True, synthesized=True))
+            host_network=view.spec.get("hostNetwork") is True, synthesized=True, workload=obj))
     pods.sort(key=lambda p: (p.namespace, p.name, p.workload_kind))
     return pods
 

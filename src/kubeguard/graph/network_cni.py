@@ -119,15 +119,27 @@ def get_profile(name: str | None, version: str | None = None, kubernetes_version
     return prof
 
 
+_ENGINES = {"calico": "calico", "aws-network-policy-agent": "aws-vpc-cni", "azure-npm": "azure-npm",
+            "kube-router": "kube-router", "weave-npc": "weave", "antrea": "antrea", "ovn-kubernetes": "ovn-kubernetes"}
+
+
 def profile_from_facts(facts: dict[str, Any], kubernetes_version: str | None = None) -> CniProfile:
-    """The profile recorded by collection; an unknown CNI name falls back to the spec profile."""
+    """The profile recorded by collection (``facts["cni"]``); an unknown CNI falls back to the spec profile.
+
+    ``policyEngine`` wins over ``name`` (Canal is Flannel networking with Calico policy; Calico can enforce
+    policy on top of the VPC CNI); ``networkPolicyEnforcement: false`` means nothing is enforced.
+    """
     cni = facts.get("cni") if isinstance(facts, dict) else None
     if not isinstance(cni, dict):
         return SPEC
     if cni.get("networkPolicyEnforcement") is False or cni.get("enforcesNetworkPolicy") is False:
         return replace(_PROFILES["none"], title=str(cni.get("name") or "the cluster's CNI"))
+    name, engine = cni.get("name"), cni.get("policyEngine")
+    if engine == "cilium" and name not in ("gke-dataplane-v2", "azure-cilium"):
+        name = "cilium"
+    elif engine in _ENGINES:
+        name = _ENGINES[engine]
     try:
-        return get_profile(cni.get("name"), cni.get("version"), kubernetes_version)
+        return get_profile(name, cni.get("version"), kubernetes_version)
     except KeyError:
         return SPEC
-

@@ -194,7 +194,7 @@ def _parse_np(obj: K8sObject) -> Policy:
     if not eg and egress_raw:
         ctx.notes.append((("spec", "egress"), "egress rules are ignored: policyTypes does not list Egress"))
     if not spec.get("policyTypes") and egress_raw and not ingress_raw:
-        ctx.notes.append((("spec",), "policyTypes is absent and egress rules exist, so the defaulted policyTypes "
+        ctx.notes.append((("spec", "egress"), "policyTypes is absent and egress rules exist, so the defaulted policyTypes "
                                      "[Ingress, Egress] also deny all ingress to the selected pods"))
     ingress = tuple(_np_rule(ctx, r, ("spec", "ingress", i), i, "from") for i, r in enumerate(ingress_raw)) if ing else ()
     egress = tuple(_np_rule(ctx, r, ("spec", "egress", i), i, "to") for i, r in enumerate(egress_raw)) if eg else ()

@@ -226,4 +226,11 @@ for _c in ("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0
            "2001:db8::/32", "fc00::/7", "fe80::/10", "ff00::/8"):
     NON_PUBLIC = NON_PUBLIC | IPSet.parse(_c)
 INTERNET = ALL_IPS - NON_PUBLIC
+INTERNET_V4 = IPSet(v4=INTERNET.v4)
+INTERNET_V6 = IPSet(v6=INTERNET.v6)
+
+
+def covers_internet(ips: IPSet) -> bool:
+    """Every public IPv4 address, or every public IPv6 address, is in ``ips``."""
+    return ips.covers(INTERNET_V4) or ips.covers(INTERNET_V6)
 METADATA_IP = "169.254.169.254"

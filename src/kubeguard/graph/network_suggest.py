@@ -17,8 +17,8 @@ from typing import Any
 
 from ..model.inventory import ClusterInventory
 from ..model.objects import K8sObject
-from ..model.selectors import map_selector_matches
 from .network import NS_NAME_LABEL, NetworkGraph, PodEndpoint
+from .network_exposure import exposures, service_pods
 
 SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
 MANAGED = {"app.kubernetes.io/managed-by": "kubeguard-suggest"}
@@ -55,53 +55,13 @@ def _svc_ports(svc: K8sObject, pods: tuple[PodEndpoint, ...]) -> list[dict[str, 
     return out
 
 
-def exposed_services(cluster: ClusterInventory) -> dict[tuple[str | None, str], str]:
-    """(namespace, service name) -> why it is reachable from outside the cluster."""
-    out: dict[tuple[str | None, str], str] = {}
-    for svc in cluster.of_kind("Service"):
-        t = svc.spec.get("type")
-        if t in ("LoadBalancer", "NodePort"):
-            out[(svc.namespace, svc.name)] = f"Service type {t}"
-        elif svc.spec.get("externalIPs"):
-            out[(svc.namespace, svc.name)] = "Service externalIPs"
-    for ing in cluster.of_kind("Ingress"):
-        for name in _ingress_backends(ing):
-            out.setdefault((ing.namespace, name), f"Ingress {ing.name}")
-    for route in cluster.objects:
-        if route.group == "gateway.networking.k8s.io" and route.kind.endswith("Route"):
-            for rule in route.spec.get("rules") or []:
-                for ref in (rule.get("backendRefs") or []) if isinstance(rule, dict) else []:
-                    if isinstance(ref, dict) and ref.get("name") and ref.get("kind", "Service") == "Service":
-                        out.setdefault((ref.get("namespace") or route.namespace, ref["name"]),
-                                       f"{route.kind} {route.name}")
-    return out
-
-
-def _ingress_backends(ing: K8sObject) -> list[str]:
-    names = []
-    default = ing.get("spec", "defaultBackend", "service", "name") or ing.get("spec", "backend", "serviceName")
-    if default:
-        names.append(str(default))
-    for rule in ing.spec.get("rules") or []:
-        for path in (rule.get("http") or {}).get("paths") or [] if isinstance(rule, dict) else []:
-            if not isinstance(path, dict):
-                continue
-            name = (path.get("backend") or {}).get("service", {}).get("name") or (path.get("backend") or {}).get(
-                "serviceName")
-            if name:
-                names.append(str(name))
-    return names
-
-
 def backends(cluster: ClusterInventory, g: NetworkGraph) -> list[Backend]:
-    exposed = exposed_services(cluster)
+    exposed: dict[tuple[str | None, str], str] = {}
+    for e in exposures(cluster):
+        exposed.setdefault((e.namespace, e.service), e.how)
     out = []
     for svc in cluster.of_kind("Service"):
-        sel = svc.spec.get("selector")
-        if not isinstance(sel, dict) or not sel:
-            continue
-        pods = tuple(p for p in g.pods if p.namespace == svc.namespace and not p.host_network
-                     and map_selector_matches(sel, p.labels))
+        pods = tuple(p for p in service_pods(g, svc) if not p.host_network)
         if not pods:
             continue
         ports = tuple(_svc_ports(svc, pods))

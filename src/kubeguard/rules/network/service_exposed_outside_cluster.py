@@ -1,0 +1,82 @@
+"""Service is exposed outside the cluster.
+
+## What it checks
+Every Service of type LoadBalancer or NodePort, or with `externalIPs`, outside
+`exempt_namespaces`.  A LoadBalancer is left alone when `loadBalancerSourceRanges` limits its
+clients, or when it is marked internal with one of the cloud annotations
+(`service.beta.kubernetes.io/aws-load-balancer-internal`, `...azure-load-balancer-internal`,
+`networking.gke.io/load-balancer-type: Internal`).
+
+## Why it matters
+Every exposed Service is attack surface reachable from outside the cluster network; NodePorts
+open the port on every node, externalIPs can capture traffic for addresses the cluster does
+not own (CVE-2020-8554).  Exposure should be deliberate and go through an ingress controller or
+gateway where possible.
+
+## Failing example
+```yaml
+kind: Service
+spec: {type: NodePort, selector: {app: admin}, ports: [{port: 8080}]}
+```
+
+## Passing example
+```yaml
+kind: Service
+spec: {type: ClusterIP, selector: {app: admin}, ports: [{port: 8080}]}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kubeguard.model import K8sObject, Violation
+from kubeguard.rules._helpers.namespaces import SYSTEM_NAMESPACES
+from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
+
+META = RuleMeta(
+    code="NW017",
+    slug="service-exposed-outside-cluster",
+    title="Service is exposed outside the cluster",
+    severity="low",
+    category="network",
+    tags=("mitre:T1133",),
+    target="object",
+    kinds=("Service",),
+    rationale=(
+        "LoadBalancer, NodePort and externalIPs Services are reachable from outside the cluster network; each is "
+        "attack surface that should be deliberate."
+    ),
+    remediation="Use ClusterIP behind an ingress controller or gateway, restrict loadBalancerSourceRanges, or mark "
+                "the load balancer internal.",
+    references=("https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types",
+                "https://github.com/kubernetes/kubernetes/issues/97076"),
+    params=(Param(name="exempt_namespaces", type="list[str]", default=list(SYSTEM_NAMESPACES),
+                  description="Namespaces whose Services may be exposed."),),
+    lifecycle=Lifecycle.preview("0.1.0"),
+    admission=True,
+    peers={"kubescape": ("C-0256",), "trivy": ("KSV-0108",), "kube-linter": ("exposed-services",),
+           "kube-score": ("service-type",), "popeye": ("POP-1103", "POP-1104")},
+)
+
+_INTERNAL = {"service.beta.kubernetes.io/aws-load-balancer-internal": None,
+             "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+             "networking.gke.io/load-balancer-type": "Internal",
+             "cloud.google.com/load-balancer-type": "Internal"}
+
+
+def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
+    if obj.namespace in ctx.params.exempt_namespaces:
+        return
+    spec = obj.spec
+    t = spec.get("type")
+    if spec.get("externalIPs"):
+        yield Violation(f"Service {obj.name} claims externalIPs {', '.join(map(str, spec['externalIPs'][:3]))}",
+                        ("spec", "externalIPs"))
+    if t == "NodePort":
+        yield Violation(f"Service {obj.name} is a NodePort: its port is open on every node", ("spec", "type"))
+    elif t == "LoadBalancer":
+        internal = any(k in obj.annotations and (v is None or str(obj.annotations[k]) == v)
+                       for k, v in _INTERNAL.items())
+        if not internal and not spec.get("loadBalancerSourceRanges"):
+            yield Violation(f"Service {obj.name} is a LoadBalancer open to every source address", ("spec", "type"))
