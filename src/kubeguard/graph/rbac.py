@@ -300,17 +300,19 @@ class Grant:
 
     def applies(self, req: Request, cluster_scoped: bool) -> bool:
         """Upstream: the rule allows the request and the binding's scope covers it."""
+        return self.in_scope(req, cluster_scoped) and self.rule.allows(req)
+
+    def in_scope(self, req: Request, cluster_scoped: bool) -> bool:
+        """Whether the binding's scope covers the request (the rule aside)."""
         scope = self.binding.scope
-        if scope is not None:
-            if not req.is_resource:
-                return False  # non-resource URLs have no namespace
-            if req.group == "" and req.resource == "namespaces":
-                # /api/v1/namespaces/X is attributed to namespace X
-                if req.name not in (ANY_NAME, scope) or req.namespace not in (None, "", scope):
-                    return False
-            elif cluster_scoped or req.namespace not in (None, scope):
-                return False
-        return self.rule.allows(req)
+        if scope is None:
+            return True
+        if not req.is_resource:
+            return False  # non-resource URLs have no namespace
+        if req.group == "" and req.resource == "namespaces":
+            # /api/v1/namespaces/X is attributed to namespace X
+            return req.name in (ANY_NAME, scope) and req.namespace in (None, "", scope)
+        return not cluster_scoped and req.namespace in (None, scope)
 
     def to_via(self) -> dict[str, Any]:
         b = self.binding

@@ -238,12 +238,47 @@ class Escalation:
 
 
 class Escalations:
-    """Primitive evaluation with per-identity caching."""
+    """Primitive evaluation with per-identity caching.
+
+    Roles are shared by many bindings, so whether a *rule* allows a need's request is
+    computed once per (rule, request) and only the binding's scope is checked per grant.
+    """
 
     def __init__(self, graph: "RbacGraph"):
         self.graph = graph
-        self._cache: dict[Any, tuple[Escalation, ...]] = {}
+        self._base: dict["Identity", tuple[Escalation, ...]] = {}
+        self._derived: dict["Identity", tuple[Escalation, ...]] = {}
+        self._rule_hits: dict[tuple[int, int], tuple[Request, ...]] = {}
+        self._cs: dict[int, bool] = {}
+        self._need_cache: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         self._powerful: dict[tuple[str, str], tuple[str, ...]] | None = None
+
+    def _matching(self, rule, need: Need) -> tuple[Request, ...]:
+        """The need's requests this rule allows; requests named after the scope are checked later."""
+        key = (id(rule), id(need))
+        hit = self._rule_hits.get(key)
+        if hit is None:
+            verbs, groups = self._need_keys(need)
+            if ("*" not in rule.verbs and rule.verbs.isdisjoint(verbs)) or (
+                    "*" not in rule.api_groups and rule.api_groups.isdisjoint(groups)):
+                hit = ()  # quick reject: no verb or no API group in common
+            else:
+                hit = tuple(t for t in need.requests if t.name == NS or rule.allows(t))
+            self._rule_hits[key] = hit
+        return hit
+
+    def _need_keys(self, need: Need) -> tuple[frozenset[str], frozenset[str]]:
+        keys = self._need_cache.get(id(need))
+        if keys is None:
+            keys = self._need_cache[id(need)] = (frozenset(r.verb for r in need.requests),
+                                                 frozenset(r.group for r in need.requests))
+        return keys
+
+    def _cluster_scoped(self, req: Request) -> bool:
+        cs = self._cs.get(id(req))
+        if cs is None:
+            cs = self._cs[id(req)] = req.is_resource and self.graph.cluster_scoped(req.group, req.resource)
+        return cs
 
     def holds(self, prim: Primitive, grants: tuple["Grant", ...], scope: str | None
               ) -> tuple[tuple["Grant", ...], ...] | None:
@@ -251,32 +286,45 @@ class Escalations:
         evidence = []
         for need in prim.needs:
             hits: list[Grant] = []
-            for tmpl in need.requests:
-                req = _instantiate(tmpl, scope, prim.cluster)
-                cs = (not need.namespaced_check or scope is None) and req.is_resource and \
-                    self.graph.cluster_scoped(req.group, req.resource)
-                for g in grants:
-                    if g.applies(req, cs) and g not in hits:
+            for g in grants:
+                # a rule's verdict does not depend on the namespace, only on a name set per scope
+                for tmpl in self._matching(g.rule, need):
+                    req = _instantiate(tmpl, scope, prim.cluster)
+                    if tmpl.name == NS and not g.rule.allows(req):
+                        continue
+                    cs = (not need.namespaced_check or scope is None) and self._cluster_scoped(tmpl)
+                    if g.in_scope(req, cs):
                         hits.append(g)
+                        break
             if not hits:
                 return None
             evidence.append(tuple(hits))
         return tuple(evidence)
 
     def of(self, identity: "Identity", primitives: Iterable[Primitive] | None = None) -> tuple[Escalation, ...]:
-        """Every primitive ``identity`` holds (cluster-wide first, then per namespace)."""
-        prims = ALL_PRIMITIVES if primitives is None else tuple(primitives)
-        key = (identity, tuple(p.id for p in prims))
-        if key in self._cache:
-            return self._cache[key]
+        """The primitives ``identity`` holds (cluster-wide first, then per namespace), optionally filtered."""
+        base = self._base_of(identity)
+        if primitives is None:
+            derived = self._derived.get(identity)
+            if derived is None:
+                derived = self._derived[identity] = tuple(self._powerful_sa(identity))
+            return base + derived
+        wanted = {p.id for p in primitives}
+        out = tuple(e for e in base if e.primitive.id in wanted)
+        if POWERFUL_SA.id in wanted:
+            out += tuple(e for e in self.of(identity) if e.primitive is POWERFUL_SA)
+        return out
+
+    def _base_of(self, identity: "Identity") -> tuple[Escalation, ...]:
+        cached = self._base.get(identity)
+        if cached is not None:
+            return cached
         grants = self.graph.grants_for(identity)
         out: list[Escalation] = []
         cluster_grants = tuple(g for g in grants if g.scope is None)
         scopes = sorted({g.scope for g in grants if g.scope is not None})
-        for prim in prims:
-            if prim is POWERFUL_SA:
-                out.extend(self._powerful_sa(identity, grants, cluster_grants, scopes))
-                continue
+        by_scope = {ns: tuple(g for g in grants if g.scope is None or g.scope == ns) for ns in scopes}
+        for prim in PRIMITIVES:
             ev = self.holds(prim, cluster_grants, None) if cluster_grants else None
             if ev is not None:
                 out.append(Escalation(prim, identity, None, ev))
@@ -284,54 +332,41 @@ class Escalations:
             if prim.cluster:
                 continue
             for ns in scopes:
-                usable = tuple(g for g in grants if g.scope is None or g.scope == ns)
-                ev = self.holds(prim, usable, ns)
+                ev = self.holds(prim, by_scope[ns], ns)
                 if ev is not None:
                     out.append(Escalation(prim, identity, ns, ev))
-        result = tuple(out)
-        self._cache[key] = result
+        result = self._base[identity] = tuple(out)
         return result
 
     def full_authority_scopes(self, identity: "Identity") -> set[str | None]:
-        return {e.scope for e in self.of(identity, (BY_ID["cluster-admin"],))}
+        return {e.scope for e in self._base_of(identity) if e.primitive.id == "cluster-admin"}
 
     # --- derived: pod create where a powerful ServiceAccount lives ------------------
     def powerful_service_accounts(self) -> dict[tuple[str, str], tuple[str, ...]]:
         """ServiceAccounts holding a critical primitive cluster-wide -> the primitive ids."""
         if self._powerful is None:
-            crit = tuple(p for p in PRIMITIVES if p.critical)
             out: dict[tuple[str, str], tuple[str, ...]] = {}
             for ident in self.graph.identities():
                 if ident.kind != "ServiceAccount":
                     continue
-                held = tuple(e.primitive.id for e in self.of(ident, crit) if e.scope is None)
+                held = tuple(e.primitive.id for e in self._base_of(ident) if e.primitive.critical and e.scope is None)
                 if held:
                     out[(ident.namespace or "", ident.name)] = held
             self._powerful = out
         return self._powerful
 
-    def _powerful_sa(self, identity: "Identity", grants, cluster_grants, scopes) -> list[Escalation]:
+    def _powerful_sa(self, identity: "Identity") -> list[Escalation]:
         powerful = self.powerful_service_accounts()
         if not powerful:
             return []
-        create = BY_ID["pod-create"]
         me = (identity.namespace or "", identity.name) if identity.kind == "ServiceAccount" else None
+        creates = [e for e in self._base_of(identity) if e.primitive.id == "pod-create"]
         out = []
-        ev = self.holds(create, cluster_grants, None) if cluster_grants else None
-        if ev is not None:
-            targets = tuple(f"{ns}/{n} ({', '.join(p)})" for (ns, n), p in sorted(powerful.items()) if (ns, n) != me)
+        for e in creates:
+            targets = tuple(f"{ns}/{n} ({', '.join(p)})" for (ns, n), p in sorted(powerful.items())
+                            if (e.scope is None or ns == e.scope) and (ns, n) != me)
             if targets:
-                out.append(Escalation(POWERFUL_SA, identity, None, ev, targets))
-            return out
-        for ns in scopes:
-            targets = tuple(f"{n_ns}/{n} ({', '.join(p)})" for (n_ns, n), p in sorted(powerful.items())
-                            if n_ns == ns and (n_ns, n) != me)
-            if not targets:
-                continue
-            usable = tuple(g for g in grants if g.scope is None or g.scope == ns)
-            ev = self.holds(create, usable, ns)
-            if ev is not None:
-                out.append(Escalation(POWERFUL_SA, identity, ns, ev, targets))
+                out.append(Escalation(POWERFUL_SA, identity, e.scope, e.evidence, targets))
         return out
 
 
