@@ -22,6 +22,8 @@ from .rbac import BindingNode, Identity, RbacGraph, Subject
 from .rbac_match import PolicyRule
 
 MAX_NODES = 2500
+PUBLIC_SUBJECTS = frozenset({"system:anonymous", "system:unauthenticated", "system:authenticated",
+                             "system:serviceaccounts"})
 
 
 def _worse(a: str | None, b: str | None) -> str | None:
@@ -114,6 +116,10 @@ def view_document(graph: RbacGraph, namespace: str | None = None, subject: str |
         if len(nodes) > MAX_NODES:
             truncated = True
             break
+        public = [s for s in subjects if s.key[0] in ("User", "Group") and s.key[2] in PUBLIC_SUBJECTS]
+        if public and b.role is not None and b.role.rules:
+            b_risk = _worse(b_risk, "medium")
+            b_prims.add("public-group-binding")
         bid, rid = _bid(b), _rid(b)
         add_node(bid, type="binding", label=b.name, kind=b.kind, namespace=b.namespace, risk=b_risk,
                  primitives=sorted(b_prims), detail={"ref": b.ref, "source": b.source, "problem": b.problem})
@@ -127,6 +133,7 @@ def view_document(graph: RbacGraph, namespace: str | None = None, subject: str |
         add_node(rid, type="role", label=role.name if role else f"{b.role_name} (missing)",
                  kind=role.kind if role else b.role_kind, namespace=role.namespace if role else None,
                  risk=b_risk, primitives=sorted(b_prims),
+                 missing=role is None,
                  detail={"ref": role.ref if role else b.role_ref, "origin": role.origin if role else "missing",
                          "aggregatedFrom": list(role.aggregated_from) if role else []})
         add_edge(bid, rid, b_risk)

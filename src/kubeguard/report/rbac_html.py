@@ -78,6 +78,7 @@ svg { display:block; width:100%; }
 .node rect { stroke-width: 1.2; rx: 5; ry: 5; }
 .node text { font-size: 11.5px; fill: var(--fg); pointer-events: none; }
 .node .kind { font-size: 9.5px; fill: var(--muted); }
+.node.missing rect { stroke-dasharray: 4 3; }
 .node { cursor: pointer; }
 .edge { fill: none; stroke: var(--none); stroke-opacity: .55; stroke-width: 1.1; }
 .edge.risky { stroke-opacity: .9; stroke-width: 2; }
@@ -206,7 +207,8 @@ svg { display:block; width:100%; }
     }
     for (const list of cols) for (const n of list) {
       const p = pos.get(n.id);
-      const g = el("g", {class: "node", transform: `translate(${p.x},${p.y})`}, gNodes);
+      const g = el("g", {class: "node" + (n.missing ? " missing" : ""), transform: `translate(${p.x},${p.y})`},
+                   gNodes);
       const rect = el("rect", {width: boxW, height: 26}, g);
       rect.style.fill = n.risk ? color(n.risk) + "26" : "var(--panel)";
       rect.style.stroke = n.risk ? color(n.risk) : "var(--line)";
@@ -240,6 +242,13 @@ svg { display:block; width:100%; }
     tip.style.top = (ev.clientY + 14) + "px";
   }
 
+  // state in the URL hash (#ns=shop&q=ci&risky=1&select=ID), so a filtered view can be shared
+  const state = new URLSearchParams(location.hash.slice(1));
+  if (state.has("ns")) nsSel.value = state.get("ns");
+  if (state.has("q")) document.getElementById("q").value = state.get("q");
+  if (state.get("risky") === "1") document.getElementById("risky").checked = true;
+  if (state.get("rules") === "0") document.getElementById("rules").checked = false;
+  if (state.has("select") && byId.has(state.get("select"))) selected = state.get("select");
   svg.addEventListener("click", () => { selected = null; draw(); });
   for (const id of ["ns", "q", "risky", "rules"]) document.getElementById(id).addEventListener("input", draw);
   window.addEventListener("resize", draw);
