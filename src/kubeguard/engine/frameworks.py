@@ -79,8 +79,11 @@ def mapped_rules(frameworks: Iterable[Framework]) -> set[str]:
     return {code for fw in frameworks for req in fw.requirements for code in req.rules}
 
 
-def requirement_status(req: Requirement, rule_status: dict[str, str]) -> tuple[str, str | None]:
-    """(status, reason) of one requirement from its rules' statuses on one cluster (absent = not run)."""
+def requirement_status(req: Requirement, rule_status: dict[str, str],
+                       rule_reasons: dict[str, str] | None = None) -> tuple[str, str | None]:
+    """(status, reason) of one requirement from its rules' statuses on one cluster (absent = not run).
+
+    ``rule_reasons`` (rule code -> why it was UNKNOWN) makes the reason say what input was missing."""
     if not req.rules:
         return Status.MANUAL.value, NEEDS_REASON[req.needs or "manual"]
     statuses = {code: rule_status.get(code) for code in req.rules}
@@ -91,7 +94,9 @@ def requirement_status(req: Requirement, rule_status: dict[str, str]) -> tuple[s
     if not_run or undecided:
         parts = []
         if undecided:
-            parts.append("not evaluated: " + ", ".join(f"{c} ({statuses[c]})" for c in undecided))
+            why = rule_reasons or {}
+            parts.append("not evaluated: " + ", ".join(
+                f"{c} ({statuses[c]}{': ' + why[c] if why.get(c) else ''})" for c in undecided))
         if not_run:
             parts.append("not run: " + ", ".join(not_run))
         return Status.UNKNOWN.value, "; ".join(parts)
@@ -131,9 +136,12 @@ def evaluate_frameworks(frameworks: Sequence[Framework], rule_results: Sequence[
     if not frameworks:
         return []
     status: dict[str, dict[str, str]] = defaultdict(dict)
+    reasons: dict[str, dict[str, str]] = defaultdict(dict)
     exempt: dict[tuple[str, str], int] = {}
     for rr in rule_results:
         status[rr.cluster][rr.rule] = rr.status
+        if rr.reason and rr.status in _UNDECIDED:
+            reasons[rr.cluster][rr.rule] = rr.reason
         if rr.exempt:
             exempt[(rr.cluster, rr.rule)] = rr.exempt
     failing: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
@@ -149,7 +157,7 @@ def evaluate_frameworks(frameworks: Sequence[Framework], rule_results: Sequence[
             counts = dict.fromkeys(_COUNTED, 0)
             results = []
             for req in fw.requirements:
-                st, reason = requirement_status(req, status.get(cluster, {}))
+                st, reason = requirement_status(req, status.get(cluster, {}), reasons.get(cluster))
                 counts[st] += 1
                 r: dict[str, Any] = {"id": req.id, "status": st}
                 if req.rules:
