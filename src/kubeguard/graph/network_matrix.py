@@ -54,22 +54,43 @@ class Matrix:
 
     def rows(self, protocols: tuple[str, ...] = PROTOCOLS) -> Iterator[dict[str, Any]]:
         """The JSON/CSV rows: per pair and protocol, ``port: null`` for every (or no) port, else one row per range."""
+        cache: dict[int, tuple[PortSet | None, list[tuple[str, int | None, int | None, bool]]]] = {}
+        names = self.nodes
         for i, j in self.pairs():
-            ports = self.ports(i, j)
-            for proto in protocols:
-                base = {"src": self.nodes[i], "dst": self.nodes[j]}
-                if ports.protocol_is_all(proto):
-                    yield {**base, "port": None, "protocol": proto, "allowed": True}
-                    continue
-                runs = ports.ranges(proto)
-                if not runs:
-                    yield {**base, "port": None, "protocol": proto, "allowed": False}
-                    continue
-                for lo, hi in runs:
-                    row = {**base, "port": lo, "protocol": proto, "allowed": True}
-                    if hi > lo:
-                        row["endPort"] = hi
-                    yield row
+            p = self.allowed.get((i, j))
+            hit = cache.get(id(p))
+            if hit is None:  # keep p alive in the cache so its id is not reused
+                hit = cache[id(p)] = (p, _parts(p or NO_PORTS, protocols))
+            src, dst = names[i], names[j]
+            for proto, port, end, ok in hit[1]:
+                row = {"src": src, "dst": dst, "port": port, "protocol": proto, "allowed": ok}
+                if end is not None:
+                    row["endPort"] = end
+                yield row
+
+
+def rows_of(ports: PortSet | None, protocols: tuple[str, ...] = PROTOCOLS) -> list[dict[str, Any]]:
+    """The row bodies (without src and dst) for one pair allowed ``ports``."""
+    out = []
+    for proto, port, end, ok in _parts(ports or NO_PORTS, protocols):
+        row: dict[str, Any] = {"port": port, "protocol": proto, "allowed": ok}
+        if end is not None:
+            row["endPort"] = end
+        out.append(row)
+    return out
+
+
+def _parts(ports: PortSet, protocols: tuple[str, ...]) -> list[tuple[str, int | None, int | None, bool]]:
+    out: list[tuple[str, int | None, int | None, bool]] = []
+    for proto in protocols:
+        if ports.protocol_is_all(proto):
+            out.append((proto, None, None, True))
+            continue
+        runs = ports.ranges(proto)
+        if not runs:
+            out.append((proto, None, None, False))
+        out.extend((proto, lo, hi if hi > lo else None, True) for lo, hi in runs)
+    return out
 
 
 def build_matrix(g: NetworkGraph, level: str = "pod", practice: bool = True) -> Matrix:

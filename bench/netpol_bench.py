@@ -1,0 +1,195 @@
+"""NetworkPolicy reachability benchmark: kubeguard's engine next to network-config-analyzer (NCA).
+
+Generates deterministic synthetic clusters (namespaces, workloads with replicas, policies of the
+usual shapes: default deny, DNS egress, per-workload ingress from pods/namespaces on numbered and
+named ports, egress to other tiers and ipBlocks) and times:
+
+  small   400 pods, 100 policies: the full pod-level matrix (JSON rows written out) with kubeguard,
+          and ``nca --connectivity --output_endpoints pods`` on the same files when NCA is installed
+          (``.venv-nca/bin/nca`` or KUBEGUARD_NCA); prints the speed-up
+  large   10,000 pods, 2,000 policies: graph build, the complete matrix as cell rectangles, and the
+          number of allowed pod pairs it covers (writing 100 M pod pairs out is not the point)
+
+    .venv/bin/python bench/netpol_bench.py               # both sizes, NCA when present
+    .venv/bin/python bench/netpol_bench.py --no-nca      # kubeguard only
+    .venv/bin/python bench/netpol_bench.py --pods 2000 --policies 500 --only large
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from kubeguard.collect.files import read_paths  # noqa: E402
+from kubeguard.graph.network import build  # noqa: E402
+from kubeguard.graph.network_matrix import build_matrix  # noqa: E402
+from kubeguard.model import ClusterFacts, Inventory, K8sObject  # noqa: E402
+from kubeguard.report.netpol_matrix import render_matrix  # noqa: E402
+from kubeguard.model.inventory import ClusterInventory  # noqa: E402
+
+TIERS = ("web", "api", "worker", "db", "cache")
+PORTS = {"web": (8080, "http"), "api": (9000, "grpc"), "worker": (7000, "metrics"), "db": (5432, "pg"),
+         "cache": (6379, "redis")}
+
+
+def generate(n_pods: int, n_policies: int, replicas: int, seed: int = 42) -> tuple[list[dict], list[dict], list[dict]]:
+    """(namespaces, pods, policies) as plain dicts; replicas share labels like a real controller's pods."""
+    r = random.Random(seed)
+    n_workloads = max(1, n_pods // replicas)
+    n_ns = max(2, n_workloads // 10)
+    namespaces = [{"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": f"ns{i}", "labels": {"team": f"t{i % 7}", "env": r.choice(("prod", "dev"))}}}
+                  for i in range(n_ns)]
+    pods, workloads = [], []
+    for w in range(n_workloads):
+        ns, tier = f"ns{w % n_ns}", r.choice(TIERS)
+        port, pname = PORTS[tier]
+        labels = {"app": f"app{w}", "tier": tier, "version": r.choice(("v1", "v2"))}
+        workloads.append((ns, labels))
+        for k in range(replicas):
+            pods.append({"apiVersion": "v1", "kind": "Pod",
+                         "metadata": {"name": f"app{w}-{k}", "namespace": ns,
+                                      "labels": {**labels, "pod-template-hash": f"h{w}"},
+                                      "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                                                           "name": f"app{w}-h{w}", "uid": f"rs-{w}",
+                                                           "controller": True}]},
+                         "spec": {"containers": [{"name": "c", "image": f"img/{tier}:1", "ports": [
+                             {"containerPort": port, "name": pname}, {"containerPort": 9090, "name": "prom"}]}]}})
+    policies = []
+    for i in range(n_policies):
+        kind = i % 10
+        if kind == 0 and (i // 10) % 2 == 0 and i // 10 < n_ns:  # default deny in every other namespace
+            ns = f"ns{i // 10}"
+            spec = {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+        elif kind in (0, 1):  # DNS plus everything inside the namespace
+            ns = f"ns{r.randrange(n_ns)}"
+            spec = {"podSelector": {}, "policyTypes": ["Egress"], "egress": [
+                {"to": [{"namespaceSelector": {"matchLabels": {"team": "t0"}}}],
+                 "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]},
+                {"to": [{"podSelector": {}}]}]}
+        elif kind in (2, 3):
+            ns = f"ns{r.randrange(n_ns)}"
+            tier = r.choice(TIERS)
+            spec = {"podSelector": {"matchLabels": {"tier": tier}}, "policyTypes": ["Egress"], "egress": [
+                {"to": [{"podSelector": {"matchLabels": {"tier": r.choice(TIERS)}}}],
+                 "ports": [{"port": PORTS[tier][0]}]},
+                {"to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8", "169.254.169.254/32"]}}],
+                 "ports": [{"port": 443}]}]}
+        else:
+            ns, labels = workloads[r.randrange(len(workloads))]
+            tier = labels["tier"]
+            peers = [{"podSelector": {"matchLabels": {"tier": r.choice(TIERS)}}},
+                     {"namespaceSelector": {"matchLabels": {"team": f"t{r.randrange(7)}"}},
+                      "podSelector": {"matchExpressions": [{"key": "tier", "operator": "In",
+                                                            "values": r.sample(TIERS, 2)}]}}]
+            spec = {"podSelector": {"matchLabels": {"app": labels["app"]}}, "policyTypes": ["Ingress"], "ingress": [
+                {"from": r.sample(peers, r.randint(1, 2)), "ports": [{"port": PORTS[tier][1]}]},
+                {"from": [{"namespaceSelector": {"matchLabels": {"env": "prod"}}}], "ports": [{"port": 9090}]}]}
+        policies.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                         "metadata": {"name": f"np{i}", "namespace": ns}, "spec": spec})
+    return namespaces, pods, policies
+
+
+def kubeguard_graph(docs: list[dict]):
+    objs = [K8sObject.from_raw(d, "bench") for d in docs]
+    return build(ClusterInventory(ClusterFacts("bench"), objs))
+
+
+def time_small(n_pods: int, n_policies: int, replicas: int, nca: str | None, out: Path) -> None:
+    namespaces, pods, policies = generate(n_pods, n_policies, replicas)
+    d = out / "small"
+    d.mkdir()
+    (d / "ns.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": namespaces}))
+    (d / "pods.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": pods}))
+    (d / "np.yaml").write_text(yaml.safe_dump_all(policies))
+    t0 = time.perf_counter()
+    ms = read_paths([str(d)], "bench")
+    g = build(Inventory.build([ClusterFacts("bench")], ms.objects).cluster("bench"))
+    t1 = time.perf_counter()
+    m = build_matrix(g, "pod")
+    t2 = time.perf_counter()
+    data = render_matrix(m, "json")
+    t3 = time.perf_counter()
+    ours = t3 - t0
+    allowed = sum(1 for i, j in m.pairs() if m.ports(i, j))
+    print(f"small  {len(pods)} pods ({replicas} per workload), {len(policies)} policies, {g.cells.n} cells")
+    print(f"  kubeguard  read+build {t1 - t0:.3f} s · matrix {t2 - t1:.3f} s · JSON {len(data) / 1e6:.1f} MB "
+          f"{t3 - t2:.3f} s · in-process {ours:.3f} s · {allowed:,} of {sum(1 for _ in m.pairs()):,} pod pairs "
+          f"allowed")
+    t0 = time.perf_counter()
+    cli = subprocess.run([sys.executable, "-m", "kubeguard", "netpol", "matrix", str(d), "-f", "json", "-o",
+                          str(out / "m.json")], capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    print(f"  kubeguard  CLI wall time (start-up, YAML, matrix, JSON file) {wall:.2f} s"
+          + ("" if cli.returncode == 0 else f" (exit {cli.returncode}: {cli.stderr.strip()[-200:]})"))
+    if nca is None:
+        print("  NCA        not installed (python3 -m venv .venv-nca && .venv-nca/bin/pip install "
+              "network-config-analyzer); skipped")
+        return
+    t0 = time.perf_counter()
+    proc = subprocess.run([nca, "--connectivity", str(d / "np.yaml"), "--pod_list", str(d / "pods.yaml"),
+                           "--ns_list", str(d / "ns.yaml"), "-o", "txt_no_fw_rules", "--output_endpoints", "pods"],
+                          capture_output=True, text=True, check=False)
+    theirs = time.perf_counter() - t0
+    lines = sum(1 for line in proc.stdout.splitlines() if " => " in line)
+    status = "" if proc.returncode == 0 else f" (exit {proc.returncode}: {proc.stderr.strip()[-200:]})"
+    print(f"  NCA        wall time {theirs:.1f} s · {lines:,} connection lines{status}")
+    print(f"  speed-up   {theirs / ours:,.0f}x in-process, {theirs / wall:,.0f}x CLI against CLI")
+
+
+def time_large(n_pods: int, n_policies: int, replicas: int) -> None:
+    namespaces, pods, policies = generate(n_pods, n_policies, replicas)
+    t0 = time.perf_counter()
+    g = kubeguard_graph(namespaces + pods + policies)
+    t1 = time.perf_counter()
+    blocks = g.matrix_blocks()
+    t2 = time.perf_counter()
+    sizes = [len(ps) for ps in g.cells.pods]
+    pairs = 0
+    for s, d, _ in blocks:
+        ns = sum(sizes[c] for c in range(g.cells.n) if s >> c & 1)
+        nd = sum(sizes[c] for c in range(g.cells.n) if d >> c & 1)
+        pairs += ns * nd
+    t3 = time.perf_counter()
+    print(f"large  {len(pods):,} pods ({replicas} per workload), {len(policies):,} policies, {g.cells.n:,} cells")
+    print(f"  kubeguard  build {t1 - t0:.2f} s · whole matrix {t2 - t1:.2f} s ({len(blocks):,} rectangles) · "
+          f"total {t2 - t0:.2f} s · {pairs:,} of {len(pods) ** 2:,} pod pairs allowed (counted in {t3 - t2:.2f} s)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pods", type=int, default=10_000, help="pods in the large case")
+    ap.add_argument("--policies", type=int, default=2_000, help="policies in the large case")
+    ap.add_argument("--replicas", type=int, default=5, help="pods per workload in the large case")
+    ap.add_argument("--small-replicas", type=int, default=1, help="pods per workload in the small case")
+    ap.add_argument("--only", choices=("small", "large"))
+    ap.add_argument("--no-nca", action="store_true", help="do not run network-config-analyzer")
+    args = ap.parse_args()
+    nca = None
+    if not args.no_nca:
+        for cand in (os.environ.get("KUBEGUARD_NCA"), str(ROOT / ".venv-nca" / "bin" / "nca"), shutil.which("nca")):
+            if cand and os.access(cand, os.X_OK):
+                nca = cand
+                break
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.only in (None, "small"):
+            time_small(400, 100, args.small_replicas, nca, Path(tmp))
+        if args.only in (None, "large"):
+            time_large(args.pods, args.policies, args.replicas)
+
+
+if __name__ == "__main__":
+    main()
