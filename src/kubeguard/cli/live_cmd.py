@@ -71,18 +71,25 @@ def collect_with_progress(live, show_progress: bool):
                   MofNCompleteColumn(), TextColumn("{task.fields[objects]:>9,} objects"), TimeElapsedColumn(),
                   console=console, transient=True, disable=not show) as bar:
         tasks = {t.name: bar.add_task(t.name, total=None, state="waiting", objects=0) for t in targets}
-        counts = dict.fromkeys(tasks, 0)
+        objects_seen = dict.fromkeys(tasks, 0)
+        steps_done = dict.fromkeys(tasks, 0)
         lock = threading.Lock()
 
         def progress(cluster: str, state: Optional[str], total: Optional[int], advance: int, objects: int) -> None:
             with lock:
-                counts[cluster] += objects
-                fields = {"objects": counts[cluster]}
+                task = tasks[cluster]
+                objects_seen[cluster] += objects
+                if total is not None:  # a new phase (listing, kubelet config) with its own count
+                    bar.reset(task, total=total, start=True)
+                    steps_done[cluster] = 0
+                steps_done[cluster] += advance
+                fields = {"objects": objects_seen[cluster]}
                 if state is not None:
                     fields["state"] = state
-                if total is not None:
-                    bar.reset(tasks[cluster], total=total, start=True)
-                bar.update(tasks[cluster], advance=advance, **fields)
+                bar.update(task, advance=advance, **fields)
+                if state in ("done", "failed"):  # a full bar instead of an endless pulse
+                    n = max(steps_done[cluster], 1)
+                    bar.update(task, total=n, completed=n)
 
         results = collect_targets(targets, kc, live, progress)
     for r in results:

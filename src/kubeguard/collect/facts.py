@@ -172,18 +172,19 @@ def _containers(o: Raw) -> list[Mapping[str, Any]]:
     return out
 
 
-def _flag(args: list[Any], name: str) -> str | None:
-    """Value of ``--name`` in an argument list (``--name=v`` or ``--name v``; bare means true; last wins)."""
+def _bool_flag(args: list[Any], name: str) -> str | None:
+    """Value of the boolean flag ``--name`` in an argument list, as Go's flag packages read it.
+
+    ``--name`` alone is true (a following word is not its value), ``--name=v`` is v, the last
+    occurrence wins, and one leading dash works as well as two; None when absent.
+    """
     value = None
-    for i, a in enumerate(args):
+    for a in args:
         if not isinstance(a, str):
             continue
-        for prefix in (f"--{name}", f"-{name}"):
-            if a == prefix:
-                nxt = args[i + 1] if i + 1 < len(args) else None
-                value = nxt if isinstance(nxt, str) and not nxt.startswith("-") else "true"
-            elif a.startswith(prefix + "="):
-                value = a.split("=", 1)[1]
+        flag, eq, v = a.lstrip("-").partition("=")
+        if a.startswith("-") and flag == name:
+            value = v if eq else "true"
     return value
 
 
@@ -286,7 +287,7 @@ def detect_cni(by_kind: Mapping[str, list[Raw]], provider: str = "other") -> dic
             enforced = False
             evidence.append("no network policy agent container (VPC CNI before 1.14, or removed)")
         else:
-            arg = _truthy(_flag(list(agent.get("args") or []), "enable-network-policy"))
+            arg = _truthy(_bool_flag(list(agent.get("args") or []), "enable-network-policy"))
             env_on = any(_truthy(_env(c, "ENABLE_NETWORK_POLICY")) for c in cs)
             enforced = bool(arg) or env_on
             evidence.append(f"container {agent.get('name')} --enable-network-policy={'true' if arg else 'false'}"
@@ -315,10 +316,10 @@ def detect_cni(by_kind: Mapping[str, list[Raw]], provider: str = "other") -> dic
         evidence.append(_where(o))
     elif "kube-router" in found:
         o, cs = found["kube-router"]
-        name, engine = "kube-router", "kube-router"
-        fw = next((_flag(list(c.get("args") or []), "run-firewall") for c in cs
-                   if _flag(list(c.get("args") or []), "run-firewall") is not None), None)
+        name = "kube-router"
+        fw = next((v for c in cs if (v := _bool_flag(list(c.get("args") or []), "run-firewall")) is not None), None)
         enforced = fw is None or bool(_truthy(fw))
+        engine = "kube-router" if enforced else None
         evidence.append(f"{_where(o)} --run-firewall={fw if fw is not None else 'true (default)'}")
     elif "weave" in found:
         o, cs = found["weave"]

@@ -151,7 +151,7 @@ def _unreachable(result: ClusterResult, reason: str) -> ClusterResult:
 
 
 class ClusterCollector:
-    """Collects one cluster.  Not shared between threads except through its own pool."""
+    """Collects one cluster, in one thread that hands requests to the cluster's own pool."""
 
     def __init__(self, target: Target, kc: KubeConfig | None, opts: LiveOptions,
                  capture: ClientLogCapture | None = None, progress: Progress | None = None):
@@ -162,16 +162,13 @@ class ClusterCollector:
         self.capture = capture
         self.progress = progress or (lambda *a: None)
         self.result = ClusterResult(self.name, ClusterFacts(name=self.name, source="live"))
-        self.lock = threading.Lock()
 
-    # --- reporting helpers -----------------------------------------------------------
+    # --- reporting helpers (called from the cluster's own thread only) ------------------
     def _issue(self, message: str, resource: str | None = None, level: str = "error") -> None:
-        with self.lock:
-            self.result.report.add(InputIssue(message, cluster=self.name, resource=resource, level=level))
+        self.result.report.add(InputIssue(message, cluster=self.name, resource=resource, level=level))
 
     def _unavailable(self, kind: str, reason: str) -> None:
-        with self.lock:
-            self.result.report.mark_unavailable(self.name, kind, reason)
+        self.result.report.mark_unavailable(self.name, kind, reason)
 
     def run(self) -> ClusterResult:
         start = time.monotonic()
@@ -183,6 +180,7 @@ class ClusterCollector:
             self.progress(self.name, "failed", None, 0, 0)
             return _unreachable(self.result, str(exc))
         conn.update(info)
+        self.result.facts.facts["connection"] = conn  # kept when the cluster turns out unreachable
         if info.get("insecureSkipTLSVerify"):
             self._issue("TLS verification is off for this cluster (insecure-skip-tls-verify)", level="warning")
         http = Http(api, self.opts.timeout, self.opts.qps, self.opts.burst)
@@ -215,7 +213,7 @@ class ClusterCollector:
             return
         conn["discovery"] = disc.mode
         for gv, reason in disc.problems:
-            self._unavailable(f"API group {gv}", reason)
+            self._unavailable(f"discovery {gv}", reason)
             self._issue(f"cannot discover {gv}: {reason}; its resources were not collected", resource=gv)
         for gv in disc.stale:
             self._issue(f"discovery for {gv} is stale (its API service may be down)", resource=gv, level="warning")
@@ -247,7 +245,7 @@ class ClusterCollector:
 
         def run(task: tuple[Resource, str | None]) -> tuple[Resource, str | None, Any]:
             res, ns = task
-            accept = METADATA_ONLY if (res.group, res.plural) == ("", "secrets") else JSON
+            accept = METADATA_ONLY if res.name == "secrets" else JSON
             try:
                 items = list_items(http, res.list_path(ns), opts.page_size, accept, self._taker(res),
                                    lambda n: self.progress(self.name, None, None, 0, n))
@@ -273,8 +271,7 @@ class ClusterCollector:
     def _taker(self, res: Resource) -> Callable[[Any], dict[str, Any] | None]:
         """Per-item normalisation, run as each page is decoded."""
         api_version, kind = res.api_version, res.kind
-        is_secret = (res.group, res.plural) == ("", "secrets")
-        is_namespace = (res.group, res.plural) == ("", "namespaces")
+        is_secret, is_namespace = res.name == "secrets", res.name == "namespaces"
         excluded = set(self.opts.exclude_namespaces)
         only = set(self.opts.namespaces)
 

@@ -201,14 +201,12 @@ class _ClientLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.by_thread: dict[int, list[str]] = {}
-        self._lock_ = threading.Lock()
 
-    def emit(self, record: logging.LogRecord) -> None:
-        with self._lock_:
-            self.by_thread.setdefault(record.thread or 0, []).append(record.getMessage())
+    def emit(self, record: logging.LogRecord) -> None:  # called under self.lock by Handler.handle
+        self.by_thread.setdefault(record.thread or 0, []).append(record.getMessage())
 
     def take(self) -> list[str]:
-        with self._lock_:
+        with self.lock:
             return self.by_thread.pop(threading.get_ident(), [])
 
 

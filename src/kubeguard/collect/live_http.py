@@ -13,7 +13,6 @@ in a log line or report.
 from __future__ import annotations
 
 import re
-import socket
 import ssl
 import threading
 import time
@@ -94,7 +93,11 @@ _VERIFY = re.compile(r"certificate verify failed: ([^()\]]+)")
 
 
 def transport_reason(exc: BaseException, timeout: float) -> str:
-    """One line for a request that got no HTTP response (timeout, refused, TLS, DNS)."""
+    """One line for a request that got no HTTP response (timeout, refused, TLS, DNS).
+
+    The client reports TLS failures as ``ApiException(status=0, reason="SSLError...")``, others as
+    urllib3 errors, often wrapped in ``MaxRetryError``; all end up here.
+    """
     from urllib3 import exceptions as ue
 
     seen: BaseException = exc
@@ -110,7 +113,7 @@ def transport_reason(exc: BaseException, timeout: float) -> str:
         return "cannot resolve the server's host name"
     if isinstance(seen, (ue.NewConnectionError, ConnectionRefusedError)) and "timed out" not in text:
         return "connection refused" if "refused" in text.lower() else f"cannot connect: {text[-160:]}"
-    if isinstance(seen, (ue.TimeoutError, TimeoutError, socket.timeout)):
+    if isinstance(seen, (ue.TimeoutError, TimeoutError)):
         return f"timed out after {timeout:g}s"
     if isinstance(seen, (ue.SSLError, ssl.SSLError)) or "SSLError" in text or "CERTIFICATE_VERIFY" in text:
         m = _VERIFY.search(text)
@@ -142,7 +145,7 @@ class Http:
                                      _request_timeout=(self.timeout, self.timeout))
             body = resp.read()
         except Exception as exc:  # noqa: BLE001 - every transport failure becomes one line
-            raise ApiError(_api_exception_reason(exc) or transport_reason(exc, self.timeout)) from None
+            raise ApiError(transport_reason(exc, self.timeout)) from None
         finally:
             if resp is not None:
                 resp.response.release_conn()
@@ -159,18 +162,6 @@ class Http:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
             raise ApiError("the response is not valid JSON") from None
-
-
-def _api_exception_reason(exc: BaseException) -> str | None:
-    """The client wraps TLS failures in ApiException(status=0, reason='SSLError\\n...')."""
-    reason = getattr(exc, "reason", None)
-    if type(exc).__name__ == "ApiException" and isinstance(reason, str):
-        text = " ".join(reason.split())
-        if text.startswith("SSLError"):
-            m = _VERIFY.search(text)
-            return "TLS error: " + (f"certificate verify failed ({m.group(1).strip()})" if m else text[9:170])
-        return f"client error: {text[:160]}"
-    return None
 
 
 # --- discovery ----------------------------------------------------------------------
@@ -207,7 +198,7 @@ class Discovery:
     resources: list[Resource] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     mode: str = "aggregated"  # aggregated | legacy (per-group APIResourceLists)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (group/version, reason)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (group/version or /apis, reason)
     stale: list[str] = field(default_factory=list)
 
 
@@ -226,7 +217,7 @@ def discover(http: Http, pool: Executor, skip_group: Callable[[str], bool] = lam
         except ApiError as exc:
             if root == "/api":
                 raise
-            out.problems.append(("API groups (/apis)", exc.reason))
+            out.problems.append(("/apis", exc.reason))
             continue
         if isinstance(doc, dict) and doc.get("kind") == "APIGroupDiscoveryList":
             _add_aggregated(out, doc, skip_group)
@@ -239,6 +230,8 @@ def discover(http: Http, pool: Executor, skip_group: Callable[[str], bool] = lam
             out.mode = "legacy"
             groups = doc.get("groups") if isinstance(doc, dict) else None
             for g in groups if isinstance(groups, list) else []:
+                if not isinstance(g, dict):
+                    continue
                 name = str(g.get("name") or "")
                 gv = (g.get("preferredVersion") or {}).get("groupVersion") or next(
                     (v.get("groupVersion") for v in g.get("versions") or []), None)
