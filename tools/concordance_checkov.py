@@ -216,7 +216,8 @@ def print_report(rows: list[dict], registry, examples: int) -> None:
         slugs = ", ".join(f"{c} {registry.get(c).slug}" for c in r["rules"])
         oc, ok = r["onlyCheckov"], r["onlyKubeguard"]
         print(f"\n{r['checkov']} <-> {slugs}")
-        print(f"  both flag {r['both']} · only Checkov {len(oc['kubeguardPassed']) + len(oc['kubeguardDidNotEvaluate'])} "
+        only_ck = len(oc["kubeguardPassed"]) + len(oc["kubeguardDidNotEvaluate"])
+        print(f"  both flag {r['both']} · only Checkov {only_ck} "
               f"(kubeguard passed {len(oc['kubeguardPassed'])}, not evaluated {len(oc['kubeguardDidNotEvaluate'])}) · "
               f"only kubeguard {sum(len(v) for v in ok.values())} (Checkov passed {len(ok['checkovPassed'])}, "
               f"check not run on it {len(ok['checkovSkippedObject'])}, object never seen "

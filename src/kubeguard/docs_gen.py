@@ -104,14 +104,17 @@ def framework_page(fw: Framework, registry: Registry, rule_link: str = "../rules
     for req in fw.requirements:
         if req.section != section:
             section = req.section
-            lines += ["", f"## {section or 'Requirements'}", "", "| ID | Requirement | Rules | Notes |", "|---|---|---|---|"]
+            lines += ["", f"## {section or 'Requirements'}", "", "| ID | Requirement | Rules | Notes |",
+                      "|---|---|---|---|"]
         rules = []
         for code in req.rules:
             rule = registry.get(code)
-            rules.append(f"[{code}]({rule_link.format(code=code)}) {rule.slug}" if rule else f"{code} (not in this build)")
+            rules.append(f"[{code}]({rule_link.format(code=code)}) {rule.slug}" if rule
+                         else f"{code} (not in this build)")
         notes = [n for n in (f"level {req.level}" if req.level else None,
                              NEEDS_REASON[req.needs] if req.needs and not req.rules else None, req.notes) if n]
-        lines.append(f"| {req.id} | {_cell(req.title)} | {'<br>'.join(rules) or 'MANUAL'} | {_cell('; '.join(notes))} |")
+        lines.append(f"| {req.id} | {_cell(req.title)} | {'<br>'.join(rules) or 'MANUAL'} | "
+                     f"{_cell('; '.join(notes))} |")
     return "\n".join(lines) + "\n"
 
 

@@ -17,7 +17,7 @@ docs_app = typer.Typer(help="Generate the reference documentation from rule meta
 
 
 @docs_app.command("build")
-def build(out_dir: Path = typer.Argument(..., help="Folder to write Markdown pages into (created if missing).")) -> None:
+def build(out_dir: Path = typer.Argument(..., help="Folder for the Markdown pages (created if missing).")) -> None:
     """Write rules/<CODE>.md, frameworks/<id-version>.md, their indexes and index.md."""
     try:
         files = build_docs(out_dir, default_registry(), catalogs())

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import orjson
 import typer
-from rich.markup import escape
 from rich.console import Console
-from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 

@@ -67,6 +67,9 @@ def list_rules(
     if peer is not None and peer not in PEERS:
         err_console().print(f"[red]error:[/red] unknown peer {peer!r}; expected one of {', '.join(PEERS)}")
         raise typer.Exit(2)
+    if fmt not in ("table", "json", "markdown"):
+        err_console().print(f"[red]error:[/red] unknown format {fmt!r}; expected table, json or markdown")
+        raise typer.Exit(2)
     peer_ids = ctx.meta.get(_PEER_IDS, [])
     if peer_ids:
         if peer is None:
@@ -84,9 +87,6 @@ def list_rules(
     if fmt == "markdown":
         typer.echo(rules_index(registry))
         return
-    if fmt != "table":
-        err_console().print(f"[red]error:[/red] unknown format {fmt!r}; expected table, json or markdown")
-        raise typer.Exit(2)
     console = Console()
     t = Table(header_style="bold")
     if peer:

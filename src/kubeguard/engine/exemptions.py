@@ -244,4 +244,5 @@ def _peer_hint(ref: str) -> str:
         return ""
     if split_peer_ref(ref) is None:
         return f" (unknown peer tool {peer!r}; expected one of {', '.join(PEERS)})"
-    return f" (no kubeguard rule lists it as equivalent; 'kubeguard rules --peer {peer.strip().lower()}' shows the mapping)"
+    return (f" (no kubeguard rule lists it as equivalent; 'kubeguard rules --peer {peer.strip().lower()}' "
+            "shows the mapping)")

@@ -34,7 +34,7 @@ NEEDS_REASON = {
     "cluster": "needs live cluster access beyond the scanned objects",
     "manual": "needs human judgement",
 }
-# Rule status -> requirement bucket.
+# Rule statuses that decide nothing: the requirement becomes UNKNOWN unless another mapped rule failed.
 _UNDECIDED = {Status.UNKNOWN.value, Status.ERROR.value}
 _COUNTED = (Status.PASS.value, Status.FAIL.value, Status.UNKNOWN.value, Status.NOT_APPLICABLE.value,
             Status.MANUAL.value)
@@ -186,8 +186,8 @@ def evaluate_frameworks(frameworks: Sequence[Framework], rule_results: Sequence[
 def catalog_coverage(fw: Framework, known_rules: Iterable[str] = ()) -> dict[str, Any]:
     """How much of a catalog a scan can decide: automated requirements, and what the rest need.
 
-    ``known_rules`` (the registry's codes) lets the caller count requirements whose rules are absent from
-    this build; those are reported, never counted as automated.
+    ``known_rules`` (the registry's codes) lets the caller count, as ``missingRules``, the requirements that
+    name a rule this build does not have (a scan reports them UNKNOWN).
     """
     known = set(known_rules)
     needs = dict.fromkeys(NEEDS_REASON, 0)
