@@ -26,7 +26,7 @@ import random
 import time
 from typing import Any, Callable
 
-from kubeguard.graph.rbac import Identity, build
+from kubeguard.graph.rbac import build
 from kubeguard.graph.rbac_match import ANY_NAME, Request
 from kubeguard.model import ClusterFacts, Inventory, K8sObject
 

@@ -182,3 +182,26 @@ def test_several_clusters_need_a_choice(tmp_path):
     r = run("who-can", "get", "pods", "--snapshot", str(snap), "--cluster", "a", "-f", "json")
     assert r.exit_code == 3 and "not collected" in r.stderr  # a lower bound is never a clean answer
     assert names(json.loads(r.stdout)) == {("Group", "system:masters", None)}
+
+
+def test_can_leaves_out_what_a_rolebinding_cannot_grant(tmp_path):
+    m = tmp_path / "m.yaml"
+    m.write_text("""apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: mixed}
+rules:
+- {apiGroups: [""], resources: [nodes], verbs: [list]}
+- {nonResourceURLs: [/metrics], verbs: [get]}
+- {apiGroups: ["*"], resources: [widgets], verbs: [get]}
+- {apiGroups: [""], resources: [namespaces], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: mixed, namespace: team}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: mixed}
+subjects: [{kind: User, name: dev}]
+""")
+    doc = json.loads(run("can", "user:dev", str(m), "-f", "json").stdout)
+    (scope,) = doc["scopes"]
+    assert scope["namespace"] == "team"
+    assert [r["resources"] for r in scope["rules"]] == [["widgets"], ["namespaces"]]

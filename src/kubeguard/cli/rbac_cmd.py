@@ -302,17 +302,18 @@ def permissions_document(g, identity) -> dict[str, Any]:
     }
 
 
-def _effective_at_scope(g, grant) -> bool:
+def _effective_at_scope(graph, grant) -> bool:
     """A RoleBinding to a ClusterRole grants nothing for non-resource URLs and cluster-scoped resources."""
     if grant.scope is None:
         return True
     rule = grant.rule
-    if not rule.resources:
-        return False
-    groups = rule.api_groups or {""}
-    return any(r == "*" or r.startswith("*/") or r.split("/")[0] == "namespaces"
-               or not all(g.cluster_scoped(grp, r.split("/")[0]) for grp in groups if grp != "*")
-               for r in rule.resources)
+    for res in rule.resources:
+        base = res.split("/")[0]
+        if base in ("*", "namespaces") or "*" in rule.api_groups:
+            return True
+        if any(not graph.cluster_scoped(group, base) for group in rule.api_groups):
+            return True
+    return False
 
 
 def _can_table(console: Console, doc: dict[str, Any]) -> None:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from ..model.inventory import ClusterInventory
 from ..model.objects import K8sObject
@@ -503,8 +503,6 @@ def build(cluster: ClusterInventory, assume_defaults: bool = False) -> RbacGraph
     manifests (see :mod:`kubeguard.graph.rbac_defaults`); default *roles* referenced by
     name are always resolved for manifests.
     """
-    from ..model.objects import K8sObject as _Obj
-
     facts = cluster.facts
     from_manifests = facts.source in ("manifests", "demo")
     problems: list[str] = []
@@ -515,12 +513,12 @@ def build(cluster: ClusterInventory, assume_defaults: bool = False) -> RbacGraph
     if from_manifests:
         for name, raw in DEFAULT_CLUSTER_ROLES.items():
             if ("ClusterRole", None, name) not in present_roles:
-                role_objs.append(_Obj.from_raw(raw, cluster.name, default_namespace=None))
+                role_objs.append(K8sObject.from_raw(raw, cluster.name, default_namespace=None))
         if assume_defaults:
             present_b = {o.name for o in cluster.of_kind("ClusterRoleBinding")}
             for name, raw in DEFAULT_BINDINGS.items():
                 if name not in present_b:
-                    assumed_bindings.append(_Obj.from_raw(raw, cluster.name, default_namespace=None))
+                    assumed_bindings.append(K8sObject.from_raw(raw, cluster.name, default_namespace=None))
     roles = _build_roles(role_objs, present_roles, from_manifests, problems)
     bindings = [_binding(o, roles) for o in binding_objs]
     bindings.extend(_binding(o, roles, assumed=True) for o in assumed_bindings)
@@ -535,7 +533,7 @@ def build(cluster: ClusterInventory, assume_defaults: bool = False) -> RbacGraph
     identity = facts.facts.get("identity") if isinstance(facts.facts.get("identity"), dict) else {}
     principals = _cloud_principals(identity)
     for p in principals:
-        bindings.extend(_cloud_bindings(p, roles))
+        bindings.extend(_cloud_bindings(p))
 
     crds = set()
     for o in cluster.of_kind("CustomResourceDefinition"):
@@ -544,7 +542,7 @@ def build(cluster: ClusterInventory, assume_defaults: bool = False) -> RbacGraph
         if spec.get("scope") == "Cluster" and isinstance(names.get("plural"), str):
             crds.add((str(spec.get("group", "")), names["plural"]))
     sas = {(o.namespace or "default", o.name) for o in cluster.of_kind("ServiceAccount")}
-    links = _workload_identities(identity, cluster)
+    links = _workload_identities(identity)
     return RbacGraph(cluster.name, facts.source, roles, bindings, frozenset(crds), frozenset(sas),
                      cluster.namespaces, principals, links, tuple(problems), identity)
 
@@ -666,9 +664,7 @@ _ADMIN_VIEW_RULES = ({"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "
 @cache
 def _default_role_rules(name: str) -> tuple[PolicyRule, ...]:
     """Rules of an upstream default ClusterRole, aggregation computed over the defaults alone."""
-    from ..model.objects import K8sObject as _Obj
-
-    objs = [_Obj.from_raw(raw, "-", default_namespace=None) for raw in DEFAULT_CLUSTER_ROLES.values()]
+    objs = [K8sObject.from_raw(raw, "-", default_namespace=None) for raw in DEFAULT_CLUSTER_ROLES.values()]
     roles = _build_roles(objs, set(), True, [])
     return roles[("ClusterRole", None, name)].rules
 
@@ -686,7 +682,8 @@ def _cloud_principals(identity: dict[str, Any]) -> tuple[CloudPrincipal, ...]:
     return tuple(out)
 
 
-def _cloud_bindings(p: CloudPrincipal, roles: dict) -> Iterator[BindingNode]:
+def _cloud_bindings(p: CloudPrincipal) -> Iterator[BindingNode]:
+    """Cloud-side grants (EKS access policies, AKS admin groups) as bindings of the principal."""
     subject = Subject("User", p.id)
     for a in p.access_policies:
         policy = str(a.get("policy") or "")
@@ -695,9 +692,7 @@ def _cloud_bindings(p: CloudPrincipal, roles: dict) -> Iterator[BindingNode]:
         if short == "AmazonEKSAdminViewPolicy":
             rules = tuple(PolicyRule.from_raw(r, i, origin) for i, r in enumerate(_ADMIN_VIEW_RULES))
         elif short in _ACCESS_POLICY_ROLES:
-            base = _default_role_rules(_ACCESS_POLICY_ROLES[short])
-            rules = tuple(PolicyRule(r.verbs, r.api_groups, r.resources, r.resource_names, r.urls, r.index,
-                                     r.origin, r.raw) for r in base)
+            rules = _default_role_rules(_ACCESS_POLICY_ROLES[short])
         else:
             rules = ()  # platform component policies: not modelled
         role = RoleNode("ClusterRole", None, short, None, rules, origin="cloud")  # type: ignore[arg-type]
@@ -711,7 +706,7 @@ def _cloud_bindings(p: CloudPrincipal, roles: dict) -> Iterator[BindingNode]:
                               (subject,), (0,), source=source)
 
 
-def _workload_identities(identity: dict[str, Any], cluster: ClusterInventory) -> tuple[WorkloadIdentityLink, ...]:
+def _workload_identities(identity: dict[str, Any]) -> tuple[WorkloadIdentityLink, ...]:
     out = []
     for w in identity.get("workloadIdentities") or []:
         if not isinstance(w, dict):

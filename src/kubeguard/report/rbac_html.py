@@ -19,7 +19,7 @@ RISK_COLORS = {"critical": "#d62828", "high": "#f77f00", "medium": "#e9c46a", "l
 def render_dot(doc: dict[str, Any]) -> str:
     """Graphviz DOT: columns left to right, risky nodes and edges coloured."""
     shapes = {"subject": "ellipse", "binding": "box", "role": "box3d", "rule": "note"}
-    lines = [f"digraph rbac {{", f"  label={_dq('RBAC of ' + doc['cluster'])};", "  labelloc=t;",
+    lines = ["digraph rbac {", f"  label={_dq('RBAC of ' + doc['cluster'])};", "  labelloc=t;",
              "  rankdir=LR;", "  node [fontname=Helvetica fontsize=10];", "  edge [color=\"#8d99ae\"];"]
     for n in doc["nodes"]:
         color = RISK_COLORS.get(n.get("risk"), RISK_COLORS[None])
