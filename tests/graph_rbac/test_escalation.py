@@ -49,11 +49,19 @@ CASES = {
                              '[{apiGroups: [""], resources: [serviceaccounts/token], verbs: [get]}]'),
     "impersonate": ('[{apiGroups: [authentication.k8s.io], resources: [uids], verbs: [impersonate]}]',
                     '[{apiGroups: [authentication.k8s.io], resources: [tokenreviews], verbs: [create]}]'),
-    "rbac-bind": (f'[{{apiGroups: [{C}], resources: [roles], verbs: [bind]}}, '
+    "rbac-bind": (f'[{{apiGroups: [{C}], resources: [clusterroles], verbs: [bind]}}, '
                   f'{{apiGroups: [{C}], resources: [rolebindings], verbs: [patch]}}]',
                   f'[{{apiGroups: [{C}], resources: [rolebindings], verbs: [bind, patch]}}]'),
+    "rbac-bind-roles": (f'[{{apiGroups: [{C}], resources: [roles], verbs: [bind]}}, '
+                        f'{{apiGroups: [{C}], resources: [rolebindings], verbs: [patch]}}]',
+                        f'[{{apiGroups: [{C}], resources: [roles], verbs: [bind]}}, '  # KubeHound's *-fail case
+                        f'{{apiGroups: [{C}], resources: [clusterrolebindings], verbs: [create]}}]'),
     "rbac-escalate": (f'[{{apiGroups: [{C}], resources: [clusterroles], verbs: [escalate, update]}}]',
-                      f'[{{apiGroups: [{C}], resources: [clusterroles], verbs: [escalate]}}]'),
+                      f'[{{apiGroups: [{C}], resources: [clusterroles], verbs: [escalate]}}, '
+                      f'{{apiGroups: [{C}], resources: [roles], verbs: [update]}}]'),
+    "rbac-escalate-roles": (f'[{{apiGroups: [{C}], resources: [roles], verbs: [escalate, create]}}]',
+                            f'[{{apiGroups: [{C}], resources: [roles], verbs: [escalate]}}, '
+                            f'{{apiGroups: [{C}], resources: [clusterroles], verbs: [update]}}]'),
     "rbac-write": (f'[{{apiGroups: [{C}], resources: [clusterrolebindings], verbs: [create]}}]',
                    f'[{{apiGroups: [{C}], resources: [clusterrolebindings], verbs: [get, delete]}}]'),
     "nodes-proxy": ('[{apiGroups: [""], resources: [nodes/proxy], resourceNames: [node-1], verbs: [get]}]',

@@ -1,12 +1,12 @@
 """"Subject can bind or escalate roles beyond its own permissions".
 
 ## What it checks
-Subjects holding `bind` on `roles`/`clusterroles` together with write access to
-`rolebindings`/`clusterrolebindings`, or `escalate` on `roles`/`clusterroles` together with
-write access to roles. These are the API server's own escape hatches from the RBAC
-escalation check; `bind` is checked on the referenced *role* (not the binding resource, a
-bug in rbac-police), and a RoleBinding that grants `bind clusterroles` works inside its
-namespace.
+Subjects holding `bind` on `clusterroles` with write access to role or cluster role
+bindings, `bind` on `roles` with write access to role bindings (a ClusterRoleBinding cannot
+reference a Role), or `escalate` on the kind of role they can write. These are the API
+server's own escape hatches from the RBAC escalation check; `bind` is checked on the
+referenced *role* (not the binding resource, a bug in rbac-police), and a RoleBinding that
+grants `bind clusterroles` works inside its namespace.
 
 ## Why it matters
 With bind or escalate the holder obtains permissions it does not have: without
@@ -81,7 +81,7 @@ META = RuleMeta(
         "checkov": ("CKV_K8S_157", "CKV_K8S_158", "CKV2_K8S_1"),
     },
 )
-PRIMITIVES = ("rbac-bind", "rbac-escalate")
+PRIMITIVES = ("rbac-bind", "rbac-bind-roles", "rbac-escalate", "rbac-escalate-roles")
 
 
 def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
