@@ -19,7 +19,7 @@ def test_sensitive_names(name):
 @pytest.mark.parametrize("name", [
     "PWD", "PASSWORD_FILE", "POSTGRES_PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "AWS_ACCESS_KEY_ID",
     "PASSWORD_MIN_LENGTH", "SESSION_TOKEN_TTL", "AUTHOR", "TOKENIZER", "BYPASS", "HOSTNAME", "PATH",
-    "AUTH_ENABLED", "OAUTH_CLIENT_ID", "SECRETS_DIR",
+    "AUTH_ENABLED", "OAUTH_CLIENT_ID", "SECRETS_DIR", "default-tls-secret",
 ])
 def test_not_sensitive_names(name):
     assert not is_sensitive_name(name)
@@ -34,6 +34,7 @@ def test_custom_patterns_replace_defaults():
     ("hunter2", True), ("changeme", True), ("", False), ("  ", False), ("$(DB_PASS)", False),
     ("${DB_PASS}", False), ("{{ .Values.password }}", False), ("<your-password>", False), ("true", False),
     ("/run/secrets/db", False), ("ENC(abc)", False), ("****", False), (None, False), (12345, True),
+    ("$(cat /run/secrets/db)", False), ("prefix-${SUFFIX}", False), ("__SERVICEACCOUNT_TOKEN__", False),
 ])
 def test_literal_values(value, literal):
     assert is_literal_secret_value(value) is literal

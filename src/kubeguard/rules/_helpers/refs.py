@@ -15,7 +15,7 @@ from typing import Iterator
 
 from kubeguard.model import ClusterInventory, ContainerView, K8sObject, Path, PodSpecView
 
-from .workloads import objects_in
+from .workloads import inventory_is_complete, objects_in, same_input
 
 # In-tree volume plugins that name a Secret: plugin -> (field, is it an object reference {name: ...}?)
 _PLUGIN_SECRETS = {
@@ -126,13 +126,15 @@ class Resolution:
     undecidable: list[Ref]
 
 
-def resolve(cluster: ClusterInventory, namespace: str | None, refs: list[Ref], complete: bool) -> Resolution:
-    """Look every reference up in ``namespace``; check keys of ``*KeyRef`` references too.
+def resolve(cluster: ClusterInventory, origin: K8sObject, refs: list[Ref]) -> Resolution:
+    """Look every reference of ``origin`` up in its namespace; check keys of ``*KeyRef`` references too.
 
-    ``complete`` says whether the inventory is a whole cluster.  In a partial input (a
-    manifest folder) a missing object is only reported when the input holds other objects
-    of that kind in the namespace, which makes a typo likely; otherwise it is undecidable.
+    On a whole cluster (live, snapshot) a missing object is missing.  In a manifest scan it
+    is only reported when the folder that defines ``origin`` also defines other objects of
+    that kind in the namespace, which makes a typo likely; otherwise it is undecidable.
     """
+    namespace = origin.namespace
+    complete = inventory_is_complete(cluster)
     out = Resolution([], [])
     known: dict[str, dict[str, K8sObject]] = {}
     for ref in refs:
@@ -142,7 +144,7 @@ def resolve(cluster: ClusterInventory, namespace: str | None, refs: list[Ref], c
             known[ref.kind] = {o.name: o for o in objects_in(cluster, ref.kind, namespace)}
         target = known[ref.kind].get(ref.name)
         if target is None:
-            if complete or known[ref.kind]:
+            if complete or any(same_input(o, origin) for o in known[ref.kind].values()):
                 out.missing.append((ref, f"{ref.kind} {ref.name!r} does not exist in namespace {namespace!r}"))
             else:
                 out.undecidable.append(ref)

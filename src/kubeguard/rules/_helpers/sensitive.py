@@ -39,6 +39,7 @@ DEFAULT_IGNORED_NAMES: tuple[str, ...] = (
     r"|username|location|version|algorithm|size|count|prefix|suffix|format|policy|rotation|min|max|provider"
     r"|issuer|audience|scope|scopes|method|kind|store|backend|mount|key[_-]?id)",
     r"pwd",
+    r".*tls[_-]secret",  # names a TLS Secret object
 )
 _TOKEN_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -78,11 +79,10 @@ def is_sensitive_name(name: str, sensitive: Iterable[str] = DEFAULT_SENSITIVE_NA
 
 _PLACEHOLDER = re.compile(
     r"""^\s*(?:
-        \$\([A-Za-z_][A-Za-z0-9_]*\)          # $(VAR) dependent env var
-      | \$\{[^}]*\}                           # ${VAR} / ${VAR:-x}
-      | \$[A-Za-z_][A-Za-z0-9_]*              # $VAR
-      | \{\{.*\}\}                            # {{ template }}
+        \$.*                                  # $(VAR), ${VAR:-x}, $VAR, $(command): expanded, not literal
+      | .*\$\{.*\}.* | .*\{\{.*\}\}.*          # partly templated: "prefix-${X}", "{{ .Values.x }}"
       | <[^>]*>                               # <your-password>
+      | __[A-Z0-9_]+__                        # __PLACEHOLDER__
       | %\([^)]*\)s | %[A-Za-z_]+%            # %(var)s / %VAR%
       | ENC\(.*\) | vault:.* | ref\+.* | secretref:.* | sm://.* | arn:aws:secretsmanager:.*
       | \*+ | x+ | \.\.\.

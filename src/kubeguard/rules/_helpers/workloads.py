@@ -194,3 +194,11 @@ def field_owned_by_user(obj: K8sObject, *path: str) -> bool | None:
         if node is not None:
             return True
     return False
+
+
+def same_input(a: K8sObject, b: K8sObject) -> bool:
+    """Whether two manifest objects were read from the same folder (or the same stdin / rendered chart)."""
+    fa, fb = a.source.file, b.source.file
+    if fa is None or fb is None:
+        return fa == fb
+    return fa.rpartition("/")[0] == fb.rpartition("/")[0]

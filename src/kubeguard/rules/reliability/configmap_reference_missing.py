@@ -6,7 +6,7 @@ Every non-optional ConfigMap reference of every pod spec: `env[].valueFrom.confi
 The `kube-root-ca.crt` ConfigMap that Kubernetes creates in every namespace always exists.
 
 On a live cluster or snapshot a missing ConfigMap is a failure.  In a manifest scan it is one
-only when the input holds other ConfigMaps of that namespace (a typo is then likely);
+only when the workload's folder defines other ConfigMaps of that namespace (a typo is then likely);
 otherwise the result is UNKNOWN, since the ConfigMap may be created elsewhere.
 
 ## Why it matters
@@ -34,7 +34,6 @@ from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, PodSpecView, Violation
 from kubeguard.rules._helpers.refs import pod_refs, resolve
-from kubeguard.rules._helpers.workloads import inventory_is_complete
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -60,8 +59,8 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     refs = [r for r in pod_refs(pod) if r.kind == "ConfigMap"]
     if not refs:
         return
-    res = resolve(ctx.cluster, pod.namespace, refs, inventory_is_complete(ctx.cluster))
+    res = resolve(ctx.cluster, pod.obj, refs)
     if not res.missing and res.undecidable:
-        raise NotEvaluated("referenced ConfigMaps are not in the scanned input")
+        raise NotEvaluated("the referenced ConfigMaps are not in the scanned folder")
     for ref, problem in res.missing:
         yield Violation(problem, ref.path, container=ref.container)

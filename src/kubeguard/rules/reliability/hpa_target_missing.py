@@ -6,8 +6,8 @@ present in its namespace (same kind and API group) and a kind with a scale subre
 DaemonSets, Jobs, CronJobs and Pods cannot be scaled by an HPA.
 
 On a live cluster or snapshot a missing target is a failure.  In a manifest scan it is a
-failure only when the input holds other objects of the target's kind in that namespace (a
-typo); otherwise the target may live in another folder and the result is UNKNOWN.
+failure only when the autoscaler's folder defines other objects of the target's kind in that
+namespace (a typo); otherwise the target may live elsewhere and the result is UNKNOWN.
 
 ## Why it matters
 An autoscaler without a valid target does nothing: the workload it was meant to protect runs
@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import K8sObject, NotEvaluated, Violation
-from kubeguard.rules._helpers.workloads import hpa_target_key, inventory_is_complete, objects_in
+from kubeguard.rules._helpers.workloads import hpa_target_key, inventory_is_complete, objects_in, same_input
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -81,6 +81,6 @@ def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     if any(t.name == name and (not group or t.group == group or {group, t.group} <= {"apps", "extensions"})
            for t in candidates):
         return
-    if not inventory_is_complete(ctx.cluster) and not candidates:
-        raise NotEvaluated(f"no {kind} of namespace {obj.namespace!r} is in the scanned input")
+    if not inventory_is_complete(ctx.cluster) and not any(same_input(t, obj) for t in candidates):
+        raise NotEvaluated(f"the {kind}s of namespace {obj.namespace!r} are not in the scanned folder")
     yield Violation(f"target {kind} {name!r} does not exist in namespace {obj.namespace!r}", path + ("name",))

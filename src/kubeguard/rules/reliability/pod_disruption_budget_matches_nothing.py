@@ -6,7 +6,7 @@ namespace (Deployments, StatefulSets, DaemonSets, Jobs, bare Pods and custom-res
 templates).  In `policy/v1` an absent selector matches nothing and `{}` matches everything; in
 `policy/v1beta1` `{}` matched nothing.
 
-In a manifest scan, a budget whose namespace has no workload at all in the input is reported
+In a manifest scan, a budget whose folder defines no workload of its namespace is reported
 UNKNOWN: the workloads may simply live in another folder.
 
 ## Why it matters
@@ -35,7 +35,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import K8sObject, NotEvaluated, Violation
-from kubeguard.rules._helpers.workloads import inventory_is_complete, pdb_selector, workloads_selected_by
+from kubeguard.rules._helpers.workloads import (
+    inventory_is_complete, pdb_selector, same_input, workloads_selected_by,
+)
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -65,6 +67,6 @@ def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     if workloads_selected_by(ctx.cluster, obj.namespace, selector, empty_all):
         return
     if not inventory_is_complete(ctx.cluster) and not any(
-            p.namespace == obj.namespace for p in ctx.cluster.workloads()):
-        raise NotEvaluated(f"no workload of namespace {obj.namespace!r} is in the scanned input")
+            p.namespace == obj.namespace and same_input(p.obj, obj) for p in ctx.cluster.workloads()):
+        raise NotEvaluated(f"the workloads of namespace {obj.namespace!r} are not in the scanned folder")
     yield Violation(f"selector matches no workload in namespace {obj.namespace!r}", ("spec", "selector"))

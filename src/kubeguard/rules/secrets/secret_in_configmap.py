@@ -10,8 +10,9 @@ Every ConfigMap's `data` for
 * text with the shape of a real credential anywhere in a value (private keys, cloud keys,
   tokens, URLs with an embedded password).
 
-References and templates (`${DB_PASSWORD}`, `{{ .Values.x }}`, `ENC(...)`, file paths) are not
-literals.  `binaryData` is not inspected.  Findings name the ConfigMap key (and line of an
+References and templates (`${DB_PASSWORD}`, `$(cat /run/secret)`, `{{ .Values.x }}`, `ENC(...)`,
+file paths), code expressions in embedded scripts (`token=os.environ["HF_TOKEN"]`) and system
+files such as `nsswitch.conf` are not literals.  `binaryData` is not inspected.  Findings name the ConfigMap key (and line of an
 embedded file), never the value.
 
 ## Why it matters
@@ -79,6 +80,10 @@ META = RuleMeta(
 )
 
 
+# System files whose keys name databases, not secrets (nsswitch "passwd: files").
+SYSTEM_FILES = frozenset({"nsswitch.conf", "passwd", "group", "hosts", "resolv.conf"})
+
+
 def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     data = obj.raw.get("data")
     if not isinstance(data, dict):
@@ -96,6 +101,10 @@ def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
         if kinds:
             yield Violation(f"key {key!r} contains {kinds[0]}", path)
             continue
-        for line, name, val in embedded_assignments(value) if "\n" in value.strip() else ():
+        if "\n" not in value.strip() or key.rsplit("/", 1)[-1] in SYSTEM_FILES:
+            continue
+        for line, name, val in embedded_assignments(value):
+            if any(ch in val for ch in "()[]"):
+                continue  # a code expression (os.environ["X"], get_secret()), not a stored value
             if is_sensitive_name(name, sensitive, ignored) and is_literal_secret_value(val):
                 yield Violation(f"key {key!r} line {line} sets {name!r}: literal value set", path)

@@ -8,7 +8,8 @@ secrets are SU007's concern.  Key names are read from the Secret, whose values k
 keeps.
 
 On a live cluster or snapshot a missing Secret is a failure.  In a manifest scan it is one only
-when the input holds other Secrets of that namespace; otherwise the result is UNKNOWN, since
+when the workload's folder defines other Secrets of that namespace; otherwise the result is
+UNKNOWN, since
 Secrets are often created by other tools (external-secrets, sealed-secrets, cert-manager).
 
 ## Why it matters
@@ -36,7 +37,6 @@ from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, PodSpecView, Violation
 from kubeguard.rules._helpers.refs import pod_refs, resolve
-from kubeguard.rules._helpers.workloads import inventory_is_complete
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -62,8 +62,8 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     refs = [r for r in pod_refs(pod) if r.kind == "Secret" and r.via != "imagePullSecrets"]
     if not refs:
         return
-    res = resolve(ctx.cluster, pod.namespace, refs, inventory_is_complete(ctx.cluster))
+    res = resolve(ctx.cluster, pod.obj, refs)
     if not res.missing and res.undecidable:
-        raise NotEvaluated("referenced Secrets are not in the scanned input")
+        raise NotEvaluated("the referenced Secrets are not in the scanned folder")
     for ref, problem in res.missing:
         yield Violation(problem, ref.path, container=ref.container)

@@ -4,8 +4,8 @@
 The service account of every pod spec (`serviceAccountName`, or the deprecated
 `serviceAccount`) other than `default`, which every namespace has, looked up in the pod's
 namespace.  On a live cluster or snapshot a missing account is a failure.  In a manifest scan
-it is one only when the input holds other ServiceAccounts of that namespace; otherwise the
-result is UNKNOWN.
+it is one only when the folder that defines the workload defines other ServiceAccounts of that
+namespace; otherwise the result is UNKNOWN.
 
 ## Why it matters
 The ServiceAccount admission plugin refuses pods whose account does not exist, so the workload
@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, PodSpecView, Violation
 from kubeguard.rules._helpers.serviceaccounts import service_account_name
-from kubeguard.rules._helpers.workloads import inventory_is_complete, objects_in
+from kubeguard.rules._helpers.workloads import inventory_is_complete, objects_in, same_input
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -61,7 +61,7 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     accounts = objects_in(ctx.cluster, "ServiceAccount", pod.namespace)
     if any(a.name == name for a in accounts):
         return
-    if not accounts and not inventory_is_complete(ctx.cluster):
-        raise NotEvaluated(f"no ServiceAccount of namespace {pod.namespace!r} is in the scanned input")
+    if not inventory_is_complete(ctx.cluster) and not any(same_input(a, pod.obj) for a in accounts):
+        raise NotEvaluated(f"the ServiceAccounts of namespace {pod.namespace!r} are not in the scanned folder")
     field = "serviceAccountName" if pod.spec.get("serviceAccountName") else "serviceAccount"
     yield Violation(f"ServiceAccount {name!r} does not exist in namespace {pod.namespace!r}", pod.path(field))

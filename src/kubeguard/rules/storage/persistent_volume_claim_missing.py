@@ -4,7 +4,8 @@
 Every `persistentVolumeClaim` volume of every pod spec, looked up in the pod's namespace.
 Claims that StatefulSets create from `volumeClaimTemplates` are not volumes of the pod template
 and are not checked here.  On a live cluster or snapshot a missing claim is a failure; in a
-manifest scan only when the input holds other claims of the namespace (otherwise UNKNOWN).
+manifest scan only when the workload's folder defines other claims of the namespace (otherwise
+UNKNOWN).
 
 ## Why it matters
 A pod whose claim is missing stays Pending forever ("persistentvolumeclaim not found"), and
@@ -31,7 +32,6 @@ from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, PodSpecView, Violation
 from kubeguard.rules._helpers.refs import resolve, volume_refs
-from kubeguard.rules._helpers.workloads import inventory_is_complete
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -54,8 +54,8 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     refs = [r for r in volume_refs(pod) if r.kind == "PersistentVolumeClaim"]
     if not refs:
         return
-    res = resolve(ctx.cluster, pod.namespace, refs, inventory_is_complete(ctx.cluster))
+    res = resolve(ctx.cluster, pod.obj, refs)
     if not res.missing and res.undecidable:
-        raise NotEvaluated("referenced PersistentVolumeClaims are not in the scanned input")
+        raise NotEvaluated("the referenced PersistentVolumeClaims are not in the scanned folder")
     for ref, problem in res.missing:
         yield Violation(problem, ref.path)

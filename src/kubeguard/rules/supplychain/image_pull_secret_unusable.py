@@ -5,8 +5,8 @@ Every `imagePullSecrets` entry of every pod spec.  The kubelet only uses a Secre
 `kubernetes.io/dockerconfigjson` holding a `.dockerconfigjson` key, or of type
 `kubernetes.io/dockercfg` holding `.dockercfg`; an `Opaque` Secret with the right key, or the
 right type with the wrong key, is silently skipped.  A missing Secret is a failure on a live
-cluster or snapshot, and in a manifest scan only when the input holds other Secrets of the
-namespace (otherwise UNKNOWN).
+cluster or snapshot, and in a manifest scan only when the workload's folder defines other
+Secrets of the namespace (otherwise UNKNOWN).
 
 ## Why it matters
 An unusable pull secret means anonymous pulls: private images fail with `ImagePullBackOff`,
@@ -38,7 +38,6 @@ from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, PodSpecView, Violation
 from kubeguard.rules._helpers.refs import pull_secret_refs, resolve
-from kubeguard.rules._helpers.workloads import inventory_is_complete
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -72,7 +71,7 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     refs = list(pull_secret_refs(pod))
     if not refs:
         return
-    res = resolve(ctx.cluster, pod.namespace, refs, inventory_is_complete(ctx.cluster))
+    res = resolve(ctx.cluster, pod.obj, refs)
     problems = [(ref, f"pull secret: {problem}") for ref, problem in res.missing]
     for ref in refs:
         secret = ctx.cluster.get("Secret", pod.namespace, ref.name)
@@ -87,6 +86,6 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
         elif key not in data:
             problems.append((ref, f"pull secret {ref.name!r} of type {typ} has no {key} key"))
     if not problems and res.undecidable:
-        raise NotEvaluated("referenced pull secrets are not in the scanned input")
+        raise NotEvaluated("the referenced pull secrets are not in the scanned folder")
     for ref, problem in problems:
         yield Violation(problem, ref.path)

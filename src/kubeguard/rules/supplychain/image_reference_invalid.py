@@ -24,6 +24,7 @@ image: ghcr.io/example/web:1.4.2
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
@@ -51,6 +52,9 @@ META = RuleMeta(
 )
 
 
+_PLACEHOLDER = re.compile(r"\$\{?[A-Za-z_]|<[^>]+>|\{\{|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(PROJECT_ID|REGION|REPOSITORY)\b")
+
+
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     for c in pod.all_containers():
         raw = c.raw.get("image")
@@ -59,4 +63,6 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
             continue
         ref = parse_image(raw or "")
         if not ref.valid:
-            yield Violation(f"container {c.name!r} image {raw!r}: {ref.error}", c.path("image"), container=c.name)
+            hint = "; it looks like an unsubstituted template placeholder" if raw and _PLACEHOLDER.search(raw) else ""
+            yield Violation(f"container {c.name!r} image {raw!r}: {ref.error}{hint}", c.path("image"),
+                            container=c.name)
