@@ -52,7 +52,7 @@ def live_options(kubeconfig, contexts, all_contexts, in_cluster, namespaces, exc
         cluster_name=cluster_name, namespaces=list(namespaces or []),
         exclude_namespaces=list(exclude_namespaces or []), include_kinds=list(include_kinds or []),
         exclude_kinds=list(exclude_kinds or []), timeout=float(timeout), qps=float(qps),
-        burst=max(1, int(qps * 2)) if qps else 1, concurrency=int(concurrency), kubelet_config=kubelet_config,
+        burst=max(1, int(qps * 2)), concurrency=int(concurrency), kubelet_config=kubelet_config,
     )
 
 
