@@ -30,13 +30,19 @@ def fake():
         c.stop()
 
 
+_HELD: list[socket.socket] = []
+
+
 def dead_url() -> str:
-    """An address where nothing listens: connection refused."""
+    """An address where nothing listens: connection refused.
+
+    The port stays bound (without listening) for the whole run, so no other
+    server can take it in the meantime.
+    """
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return f"http://127.0.0.1:{port}"
+    _HELD.append(s)
+    return f"http://127.0.0.1:{s.getsockname()[1]}"
 
 
 def write_kubeconfig(path: Path, contexts: dict[str, dict[str, Any]], current: str | None = None) -> Path:
