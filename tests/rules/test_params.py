@@ -45,7 +45,8 @@ def test_overrides_are_typed_and_defaults_kept():
 
 def test_cli_bad_parameter_exits_2_with_one_line(tmp_path):
     (tmp_path / ".kubeguard.yaml").write_text(
-        "version: 1\nrules:\n  params:\n    image-registry-not-allowed:\n      allowed_registries: registry.example.com\n")
+        "version: 1\nrules:\n  params:\n    image-registry-not-allowed:\n"
+        "      allowed_registries: registry.example.com\n")
     p = kg("scan", str(DEPLOYMENT), cwd=tmp_path)
     assert p.returncode == 2, p.stderr
     assert "Traceback" not in p.stderr

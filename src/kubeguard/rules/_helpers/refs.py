@@ -70,13 +70,15 @@ def volume_refs(pod: PodSpecView) -> Iterator[Ref]:
         base = pod.path("volumes", i)
         sec = v.get("secret")
         if isinstance(sec, dict) and isinstance(sec.get("secretName"), str):
-            yield Ref("Secret", sec["secretName"], base + ("secret", "secretName"), "volume", sec.get("optional") is True)
+            yield Ref("Secret", sec["secretName"], base + ("secret", "secretName"), "volume",
+                      sec.get("optional") is True)
         cm = v.get("configMap")
         if isinstance(cm, dict) and isinstance(cm.get("name"), str):
             yield Ref("ConfigMap", cm["name"], base + ("configMap", "name"), "volume", cm.get("optional") is True)
         pvc = v.get("persistentVolumeClaim")
         if isinstance(pvc, dict) and isinstance(pvc.get("claimName"), str):
-            yield Ref("PersistentVolumeClaim", pvc["claimName"], base + ("persistentVolumeClaim", "claimName"), "volume")
+            yield Ref("PersistentVolumeClaim", pvc["claimName"], base + ("persistentVolumeClaim", "claimName"),
+                      "volume")
         proj = v.get("projected")
         sources = proj.get("sources") if isinstance(proj, dict) else None
         if isinstance(sources, list):

@@ -49,7 +49,10 @@ META = RuleMeta(
         "An autoscaler whose target is missing or not scalable silently does nothing, leaving the workload "
         "at a fixed size under load."
     ),
-    remediation="Point scaleTargetRef at the existing Deployment, StatefulSet or other scalable resource by kind and name.",
+    remediation=(
+        "Point scaleTargetRef at the existing Deployment, StatefulSet or other scalable resource by kind and "
+        "name."
+    ),
     references=(
         "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/",
         "https://keda.sh/docs/latest/reference/scaledobject-spec/",

@@ -52,7 +52,10 @@ META = RuleMeta(
         "A spread constraint without a selector matching the pod's own labels, or with invalid fields, "
         "does not spread the workload and lets replicas pile into one zone or node."
     ),
-    remediation="Give each constraint a topologyKey, maxSkew >= 1, a valid whenUnsatisfiable and a labelSelector matching the pod labels.",
+    remediation=(
+        "Give each constraint a topologyKey, maxSkew >= 1, a valid whenUnsatisfiable and a labelSelector "
+        "matching the pod labels."
+    ),
     references=("https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/",),
     lifecycle=Lifecycle.preview("0.1.0"),
     admission=True,

@@ -65,8 +65,8 @@ def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     for view in pod_specs(obj):
         if view.base != ("spec",):  # pod templates carry their own annotations
             sources.append(("pod template annotation", view.annotations, view.base[:-1] + ("metadata", "annotations")))
-    for label, annotations, base in sources:
-        for key, value in annotations.items():
+    for label, values, base in sources:
+        for key, value in values.items():
             if key in SKIPPED:
                 continue
             kinds = credential_kinds(value)

@@ -12,8 +12,8 @@ Every ConfigMap's `data` for
 
 References and templates (`${DB_PASSWORD}`, `$(cat /run/secret)`, `{{ .Values.x }}`, `ENC(...)`,
 file paths), code expressions in embedded scripts (`token=os.environ["HF_TOKEN"]`) and system
-files such as `nsswitch.conf` are not literals.  `binaryData` is not inspected.  Findings name the ConfigMap key (and line of an
-embedded file), never the value.
+files such as `nsswitch.conf` are not literals.  `binaryData` is not inspected.  Findings name
+the ConfigMap key (and line of an embedded file), never the value.
 
 ## Why it matters
 ConfigMaps are not secret: they are readable by far more roles than Secrets, mounted without

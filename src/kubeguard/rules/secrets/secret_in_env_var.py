@@ -62,5 +62,6 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
         for ref in env_refs(c):
             if ref.kind != "Secret":
                 continue
-            what = f"key {ref.key!r} of Secret {ref.name!r}" if ref.via == "env" else f"every key of Secret {ref.name!r}"
+            what = f"key {ref.key!r} of" if ref.via == "env" else "every key of"
+            what += f" Secret {ref.name!r}"
             yield Violation(f"container {c.name!r} gets {what} as environment variables", ref.path, container=c.name)

@@ -46,7 +46,10 @@ META = RuleMeta(
     rationale=(
         "Data on volumes from an unencrypted class sits in clear text on the backend and in its snapshots."
     ),
-    remediation="Migrate the data to a volume of an encrypted StorageClass (snapshot, restore into an encrypted class).",
+    remediation=(
+        "Migrate the data to a volume of an encrypted StorageClass (snapshot, restore into an encrypted "
+        "class)."
+    ),
     references=(
         "https://kubernetes.io/docs/concepts/storage/persistent-volumes/",
         "https://kubernetes.io/docs/concepts/storage/storage-classes/",

@@ -52,7 +52,8 @@ META = RuleMeta(
 )
 
 
-_PLACEHOLDER = re.compile(r"\$\{?[A-Za-z_]|<[^>]+>|\{\{|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(PROJECT_ID|REGION|REPOSITORY)\b")
+# $VAR / ${VAR}, <placeholder>, {{ template }}, UPPER_CASE_TOKENS and the usual single-word ones
+_PLACEHOLDER = re.compile(r"\$\{?[A-Za-z_]|<[^>]+>|\{\{|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(REGION|REPOSITORY)\b")
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:

@@ -47,7 +47,10 @@ META = RuleMeta(
         "A quota that only counts objects lets the namespace consume all CPU and memory of the cluster, "
         "so it gives no protection against a noisy or hostile tenant."
     ),
-    remediation="Add requests.cpu, requests.memory and limits.memory (or limits.cpu) to a ResourceQuota of the namespace.",
+    remediation=(
+        "Add requests.cpu, requests.memory and limits.memory (or limits.cpu) to a ResourceQuota of the "
+        "namespace."
+    ),
     references=("https://kubernetes.io/docs/concepts/policy/resource-quotas/#compute-resource-quota",),
     lifecycle=Lifecycle.preview("0.1.0"),
 )
