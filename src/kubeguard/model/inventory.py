@@ -15,7 +15,7 @@ class ClusterInventory:
     """Objects of one cluster, indexed by kind, namespace, name, labels and owner."""
 
     __slots__ = ("name", "facts", "objects", "_by_kind", "_by_key", "_by_ns", "_by_uid",
-                 "_children", "_by_label", "_workloads")
+                 "_children", "_by_label", "_workloads", "_workloads_by_ns")
 
     def __init__(self, facts: ClusterFacts, objects: Iterable[K8sObject]):
         self.name = facts.name
@@ -46,6 +46,7 @@ class ClusterInventory:
         self._children = MappingProxyType({k: tuple(v) for k, v in children.items()})
         self._by_label: Mapping[tuple[str, str], tuple[K8sObject, ...]] | None = None
         self._workloads: tuple[PodSpecView, ...] | None = None
+        self._workloads_by_ns: Mapping[str | None, tuple[PodSpecView, ...]] | None = None
 
     @staticmethod
     def _resolve_owner(ref: dict, namespace: str | None, by_uid: Mapping[str, K8sObject],
@@ -126,6 +127,15 @@ class ClusterInventory:
                 views.extend(specs)
             self._workloads = tuple(views)
         return self._workloads
+
+    def workloads_in(self, namespace: str | None) -> tuple[PodSpecView, ...]:
+        """:meth:`workloads` of one namespace (indexed on first use)."""
+        if self._workloads_by_ns is None:
+            idx: dict[str | None, list[PodSpecView]] = defaultdict(list)
+            for view in self.workloads():
+                idx[view.namespace].append(view)
+            self._workloads_by_ns = MappingProxyType({k: tuple(v) for k, v in idx.items()})
+        return self._workloads_by_ns.get(namespace, ())
 
     def __iter__(self) -> Iterator[K8sObject]:
         return iter(self.objects)
