@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 _QUANTITY = re.compile(
@@ -44,8 +45,14 @@ def parse_quantity(value: Any) -> Fraction:
         return Fraction(repr(value))
     if not isinstance(value, str):
         raise QuantityError(f"{value!r} is not a quantity")
-    m = _QUANTITY.match(value.strip())
-    if not m or value.strip() != value or not value:
+    return _parse_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(value: str) -> Fraction:
+    """String quantities repeat across a fleet; the parse is pure, so it is memoised."""
+    m = _QUANTITY.match(value)
+    if not m:
         raise QuantityError(f"{value!r} is not a quantity (expected e.g. 500m, 0.5, 1Gi, 1e3)")
     number = Fraction(m.group("num"))
     suffix = m.group("suffix") or ""

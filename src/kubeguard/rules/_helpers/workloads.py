@@ -136,11 +136,7 @@ def workloads_selected_by(cluster: ClusterInventory, namespace: str | None, sel:
         return []
     if sel == {} and not empty_selects_all:
         return []
-    out = []
-    for pod in cluster.workloads():
-        if pod.namespace == namespace and selector_matches(sel, pod.labels):
-            out.append(pod)
-    return out
+    return [pod for pod in cluster.workloads_in(namespace) if selector_matches(sel, pod.labels)]
 
 
 def inventory_is_complete(cluster: ClusterInventory) -> bool:

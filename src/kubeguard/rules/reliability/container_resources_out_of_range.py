@@ -78,12 +78,15 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
             for section, eff in (("requests", effective_request(c, res, lr)), ("limits", effective_limit(c, res, lr))):
                 if eff.value is None or (section == "requests" and eff.source == "limit"):
                     continue
+                below, above = bool(low) and eff.value < low, bool(high) and eff.value > high
+                if not (below or above):
+                    continue
                 path = c.path("resources", section, res) if eff.source == "container" else c.path("resources")
                 label = f"container {c.name!r} {res} {section[:-1]} {format_quantity(eff.value, res)}"
                 if eff.source != "container":
                     label += f" (from {eff.source})"
-                if low and eff.value < low:
+                if below:
                     yield Violation(f"{label} is below {format_quantity(low, res)}; is a unit suffix missing?",
                                     path, container=c.name)
-                elif high and eff.value > high:
+                else:
                     yield Violation(f"{label} is above {format_quantity(high, res)}", path, container=c.name)

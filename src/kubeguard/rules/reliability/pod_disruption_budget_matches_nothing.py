@@ -67,6 +67,6 @@ def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     if workloads_selected_by(ctx.cluster, obj.namespace, selector, empty_all):
         return
     if not inventory_is_complete(ctx.cluster) and not any(
-            p.namespace == obj.namespace and same_input(p.obj, obj) for p in ctx.cluster.workloads()):
+            same_input(p.obj, obj) for p in ctx.cluster.workloads_in(obj.namespace)):
         raise NotEvaluated(f"the workloads of namespace {obj.namespace!r} are not in the scanned folder")
     yield Violation(f"selector matches no workload in namespace {obj.namespace!r}", ("spec", "selector"))
