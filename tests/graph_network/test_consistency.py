@@ -56,3 +56,17 @@ def test_matrix_pair_query_and_explanation_agree(seed, cni, admin, ips):
                         walked, reasons = walk(g, src, dst, want, "x", practice)
                         assert bool(walked) == bool(pair & want), (seed, str(src), str(dst), proto, port, practice,
                                                                    [r.message for r in reasons])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_json_rows_equal_the_plain_rows(seed):
+    import orjson
+
+    from kubeguard.graph.network_matrix import LEVELS, build_matrix
+    from kubeguard.report.netpol_matrix import render_matrix
+
+    g = graph(*scenario(seed, n_pods=12, admin_policies=seed % 2 == 1, pod_ips=True))
+    for level in LEVELS:
+        m = build_matrix(g, level)
+        for protocols in (("TCP", "UDP", "SCTP"), ("UDP",)):
+            assert orjson.loads(render_matrix(m, "json", protocols=protocols)) == list(m.rows(protocols)), level

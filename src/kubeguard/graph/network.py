@@ -227,6 +227,8 @@ class _Cells:
         self.key_bits: dict[str, int] = defaultdict(int)
         self.host_bits = 0
         self.standalone_bits = 0
+        self.no_ip_bits = 0
+        self.ips: list[tuple[int, str]] = []  # (cell, a valid pod IP of it)
         self.sig_bits: dict[PortSig, int] = defaultdict(int)
         for c, (ns, labels, sig, _ip, host, standalone, _has_ip) in enumerate(self.keys):
             b = 1 << c
@@ -238,6 +240,11 @@ class _Cells:
                 self.host_bits |= b
             if standalone:
                 self.standalone_bits |= b
+            ip = self.pods[c][0].ip
+            if ip and _valid_ip(ip):
+                self.ips.append((c, ip))
+            else:
+                self.no_ip_bits |= b
             self.sig_bits[sig] |= b
         self.ns_labels = ns_labels
         self._sel_cache: dict[str, int] = {}
@@ -292,6 +299,17 @@ class _Cells:
         return hit
 
 
+_ALL_V4 = IPSet.parse("0.0.0.0/0")
+
+
+def _valid_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _bits(x: int) -> Iterator[int]:
     while x:
         low = x & -x
@@ -331,6 +349,7 @@ class _Evaluator:
             subject_mask &= ~cells.standalone_bits
         self.subject_mask = subject_mask
         self._subjects: dict[int, int] = {}
+        self._selection: dict[str, list[tuple[list[Policy], list[Policy], list[Policy]]]] = {}
         self._peer_cache: dict[tuple[int, int], int] = {}
         self._partition_cache: dict[tuple, list[tuple[int, PortSet]]] = {}
 
@@ -351,11 +370,18 @@ class _Evaluator:
 
     def policies_for(self, cell: int, direction: str) -> tuple[list[Policy], list[Policy], list[Policy]]:
         """(ANPs in order, isolating NetworkPolicies, BANPs) that select ``cell`` for ``direction``."""
-        b = 1 << cell
-        anps = [q for q in self.anps if q.rules(direction) and self.subjects(q) & b]
-        nps = [q for q in self.nps if q.isolates(direction) and self.subjects(q) & b]
-        banps = [q for q in self.banps if q.rules(direction) and self.subjects(q) & b]
-        return anps, nps, banps
+        index = self._selection.get(direction)
+        if index is None:  # invert once: policy -> selected cells becomes cell -> policies, in policy order
+            index = [([], [], []) for _ in range(self.cells.n)]
+            for slot, policies, selects in ((0, self.anps, lambda q: bool(q.rules(direction))),
+                                            (1, self.nps, lambda q: q.isolates(direction)),
+                                            (2, self.banps, lambda q: bool(q.rules(direction)))):
+                for q in policies:
+                    if selects(q):
+                        for c in _bits(self.subjects(q)):
+                            index[c][slot].append(q)
+            self._selection[direction] = index
+        return index[cell]
 
     # --- peers ------------------------------------------------------------------------------
     def peer_ipset(self, peer: Peer) -> IPSet:
@@ -381,17 +407,9 @@ class _Evaluator:
             hit = ns & c.pod_bits(peer.pod_selector) & ~c.host_bits
         elif peer.shape == "ip" and (self.ip_pods or peer.matches_pod_ips):
             ips = self.peer_ipset(peer)
-            hit = 0
-            covers_all_v4 = ips.covers(IPSet.parse("0.0.0.0/0"))
-            for cell in range(c.n):
-                pod = c.first(cell)
-                if pod.ip:
-                    try:
-                        if ips.contains(pod.ip):
-                            hit |= 1 << cell
-                    except ValueError:
-                        pass
-                elif covers_all_v4:  # whatever IPv4 address the pod gets, it is inside
+            hit = c.no_ip_bits if ips.covers(_ALL_V4) else 0  # whatever IPv4 address they get, it is inside
+            for cell, ip in c.ips:
+                if ips.contains(ip):
                     hit |= 1 << cell
         else:
             hit = 0
@@ -543,22 +561,32 @@ class _Evaluator:
         return out_ports & in_ports
 
     def blocks(self) -> list[tuple[int, int, PortSet]]:
-        """The whole matrix as rectangles (source cells, destination cells, ports)."""
+        """The whole matrix as disjoint rectangles (source cells, destination cells, ports).
+
+        Destination cells with the same ingress partition form one group, source cells with the same egress
+        partition another; a pair of groups meets only where the ingress side admits some of the sources and
+        the egress side reaches some of the destinations.
+        """
         c = self.cells
-        in_groups: dict[tuple, list[Any]] = {}
-        out_groups: dict[tuple, list[Any]] = {}
+        in_groups: dict[int, list[Any]] = {}
+        out_groups: dict[int, list[Any]] = {}
         for cell in range(c.n):
             for direction, groups in (("ingress", in_groups), ("egress", out_groups)):
                 part = self.partition(cell, direction)
-                key = id(part)
-                g = groups.get(key)
+                g = groups.get(id(part))
                 if g is None:
-                    groups[key] = [part, 1 << cell]
+                    reach = 0
+                    for bits, _ in part:
+                        reach |= bits
+                    groups[id(part)] = [part, 1 << cell, reach]
                 else:
                     g[1] |= 1 << cell
+        ins = list(in_groups.values())
         out: list[tuple[int, int, PortSet]] = []
-        for e_part, s_bits in out_groups.values():
-            for i_part, d_bits in in_groups.values():
+        for e_part, s_bits, e_reach in out_groups.values():
+            for i_part, d_bits, i_reach in ins:
+                if not (i_reach & s_bits and e_reach & d_bits):
+                    continue
                 for sb, p in i_part:
                     s = sb & s_bits
                     if not s:

@@ -117,16 +117,28 @@ def _aggregate(g: NetworkGraph, level: str, index: dict[str, int], practice: boo
     groups = [[index[node_id(p, level)] for p in cells.pods[c]] for c in range(cells.n)]
     out: dict[tuple[int, int], PortSet] = {}
     for s, d, ports in g.matrix_blocks(practice):
-        for cs in _bits(s):
-            src_groups = groups[cs]
-            for cd in _bits(d):
-                dst_groups = groups[cd]
-                for a_pos, a in enumerate(src_groups):
-                    for b_pos, b in enumerate(dst_groups):
-                        if cs == cd and a_pos == b_pos:
-                            continue  # the same pod
-                        prev = out.get((a, b))
-                        out[(a, b)] = ports if prev is None else prev | ports
+        srcs = [a for c in _bits(s) for a in groups[c]]
+        dsts = [b for c in _bits(d) for b in groups[c]]
+        if level == "pod":
+            # the engine's rectangles are disjoint and a pod is one node: no union needed
+            out.update({(a, b): ports for a in srcs for b in dsts})
+            continue
+        for a in srcs:
+            for b in dsts:
+                prev = out.get((a, b))
+                out[(a, b)] = ports if prev is None else prev | ports
+    if level == "pod":
+        for i in range(len(index)):
+            out.pop((i, i), None)  # a pod's traffic to itself is always allowed (NP-46), not a pair
+    else:
+        # a single-pod group on the diagonal is that pod talking to itself, not a pair
+        sizes = [0] * len(index)
+        for c in range(cells.n):
+            for a in groups[c]:
+                sizes[a] += 1
+        for i, n in enumerate(sizes):
+            if n < 2:
+                out.pop((i, i), None)
     return out
 
 

@@ -69,20 +69,41 @@ def _counts(m: Matrix) -> tuple[int, int, int]:
 
 
 def _matrix_json(m: Matrix, protocols: tuple[str, ...]) -> bytes:
-    """One row object per line; rows of a pair are stitched from pre-encoded parts (160k rows in ~0.1 s)."""
+    """One row object per line, stitched from pre-encoded pieces so a 400-pod matrix takes a fraction of a
+    second: the denied rows of every destination are encoded once, the rows of allowed pairs once per
+    (destination, port set), and each source's line is one join with its name as separator."""
     names = [orjson.dumps(n) for n in m.nodes]
-    cache: dict[int, tuple[PortSet | None, list[bytes]]] = {}
+    n, k = len(names), len(protocols)
+    denied_parts = [orjson.dumps(r)[1:] for r in rows_of(None, protocols)]
+    denied = [b',"dst":' + names[j] + b"," + part for j in range(n) for part in denied_parts]
+    by_src: list[dict[int, PortSet]] = [{} for _ in range(n)]
+    for (i, j), p in m.allowed.items():
+        by_src[i][j] = p
+    bodies: dict[int, tuple[PortSet, list[bytes]]] = {}  # keeps each port set alive, so ids stay unique
+    tails: dict[tuple[int, int], list[bytes]] = {}
     out: list[bytes] = []
-    for i, j in m.pairs():
-        p = m.allowed.get((i, j))
-        hit = cache.get(id(p))
-        if hit is None:
-            parts = []
-            for r in rows_of(p, protocols):
-                parts.append(orjson.dumps(r)[1:])  # '"port":...}' without the opening brace
-            hit = cache[id(p)] = (p, parts)
-        head = b'{"src":' + names[i] + b',"dst":' + names[j] + b","
-        out.extend(head + part for part in hit[1])
+    for i in range(n):
+        row = by_src[i]
+        skip = None if m.has_inner(i) else i
+        flat: list[bytes] = []
+        cur = 0
+        for j in sorted(row.keys() | ({skip} if skip is not None else set())):
+            flat.extend(denied[cur * k:j * k])
+            cur = j + 1
+            if j == skip:
+                continue
+            p = row[j]
+            tail = tails.get((j, id(p)))
+            if tail is None:
+                body = bodies.get(id(p))
+                if body is None:
+                    body = bodies[id(p)] = (p, [orjson.dumps(r)[1:] for r in rows_of(p, protocols)])
+                tail = tails[(j, id(p))] = [b',"dst":' + names[j] + b"," + part for part in body[1]]
+            flat.extend(tail)
+        flat.extend(denied[cur * k:])
+        if flat:
+            src = b'{"src":' + names[i]
+            out.append(src + (b",\n" + src).join(flat))
     return b"[\n" + b",\n".join(out) + b"\n]\n" if out else b"[]\n"
 
 
