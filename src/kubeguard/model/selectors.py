@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 
+def _is_mapping(x: Any) -> bool:
+    # parsed objects are plain dicts: skip the slow ABC check for them (selectors run per pod pair)
+    return type(x) is dict or isinstance(x, Mapping)
+
+
 def selector_is_valid(sel: Any) -> bool:
     if sel is None:
         return True
@@ -35,10 +40,10 @@ def selector_matches(sel: Mapping[str, Any] | None, labels: Mapping[str, str]) -
     means in their API (for NetworkPolicy peers it means "not this dimension").  An
     empty selector ``{}`` selects everything.  An invalid selector selects nothing.
     """
-    if sel is None or not isinstance(sel, Mapping):
+    if sel is None or not _is_mapping(sel):
         return False
     ml = sel.get("matchLabels") or {}
-    if not isinstance(ml, Mapping):
+    if not _is_mapping(ml):
         return False
     for k, v in ml.items():
         if labels.get(k) != (v if isinstance(v, str) else str(v)):
@@ -47,7 +52,7 @@ def selector_matches(sel: Mapping[str, Any] | None, labels: Mapping[str, str]) -
     if not isinstance(me, list):
         return False
     for e in me:
-        if not isinstance(e, Mapping):
+        if not _is_mapping(e):
             return False
         key = e.get("key")
         op = e.get("operator")
@@ -74,6 +79,6 @@ def selector_matches(sel: Mapping[str, Any] | None, labels: Mapping[str, str]) -
 
 def map_selector_matches(sel: Mapping[str, str] | None, labels: Mapping[str, str]) -> bool:
     """Equality-only selector (Service.spec.selector, ReplicationController): empty/absent selects nothing."""
-    if not sel or not isinstance(sel, Mapping):
+    if not sel or not _is_mapping(sel):
         return False
     return all(labels.get(k) == str(v) for k, v in sel.items())

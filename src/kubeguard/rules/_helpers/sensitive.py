@@ -107,22 +107,28 @@ def is_literal_secret_value(value: object) -> bool:
 class Detector:
     label: str
     pattern: re.Pattern[str]
+    # substrings of which every match contains one: a fast ``in`` test skips the regex scan
+    # (patterns that start with ``\b`` are scanned character by character, ~25 MB/s each)
+    hints: tuple[str, ...] = ()
 
 
 _URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]*:(?P<pw>[^/\s@]+)@", re.IGNORECASE)
 
 DETECTORS: tuple[Detector, ...] = (
-    Detector("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b")),
+    Detector("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
+             ("AKIA", "ASIA", "ABIA", "ACCA")),
     Detector("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----")),
-    Detector("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b")),
-    Detector("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
-    Detector("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    Detector("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"),
+             ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+    Detector("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b"), ("glpat-",)),
+    Detector("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), ("xox",)),
     Detector("a Slack webhook URL", re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+")),
-    Detector("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    Detector("a Stripe secret key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b")),
-    Detector("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    Detector("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), ("AIza",)),
+    Detector("a Stripe secret key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b"), ("k_live_",)),
+    Detector("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), ("npm_",)),
     Detector("an Azure storage account key", re.compile(r"AccountKey=[A-Za-z0-9+/]{40,}={0,2}")),
-    Detector("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
+    Detector("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
+             ("eyJ",)),
 )
 
 
@@ -130,8 +136,9 @@ def credential_kinds(text: object) -> list[str]:
     """Labels of every credential shape found in ``text`` (empty when none); never the match."""
     if not isinstance(text, str) or len(text) < 8:
         return []
-    found = [d.label for d in DETECTORS if d.pattern.search(text)]
-    for m in _URL_PASSWORD.finditer(text):
+    found = [d.label for d in DETECTORS
+             if (not d.hints or any(h in text for h in d.hints)) and d.pattern.search(text)]
+    for m in _URL_PASSWORD.finditer(text) if "://" in text else ():
         if is_literal_secret_value(m.group("pw")):
             found.append("a URL with an embedded password")
             break
