@@ -91,6 +91,9 @@ def scan(
                                          "az aks show or gcloud container clusters describe; or eks://REGION/NAME, "
                                          "gke://PROJECT/LOCATION/NAME, aks://SUBSCRIPTION/GROUP/NAME (live, needs "
                                          "the aws/gcp/azure extra). Repeatable."),
+    node_config: list[str] = typer.Option([], "--node-config", metavar="FILE|[CLUSTER/]NODE=FILE",
+                                          help="Kubelet configuration of a node: a KubeletConfiguration file or the "
+                                               "JSON of /api/v1/nodes/NODE/proxy/configz. Repeatable."),
     formats: list[str] = FormatOpt, output: Optional[str] = OutputOpt, fail_on: Optional[str] = FailOnOpt,
     strict: bool = StrictOpt, config: Optional[str] = ConfigOpt, ignore_file: Optional[str] = IgnoreOpt,
     rules: list[str] = RulesOpt, skip_rules: list[str] = SkipOpt, severity: list[str] = SeverityOpt,
@@ -110,14 +113,15 @@ def scan(
                         include_passed, show_exempt, progress, color, max_findings, framework,
                         {"mode": "manifests", "paths": list(paths or [])})
         opts.cloud = list(cloud)
+        opts.node_configs = list(node_config)
         live = live_cmd.live_options(kubeconfig, context, all_contexts, in_cluster, namespace, exclude_namespace,
                                      include_kind, exclude_kind, request_timeout, qps, concurrency, kubelet_config,
                                      cluster if cluster != "manifests" else None)
-        if not paths and cloud and not live.wants_live:
+        if not paths and (cloud or node_config) and not live.wants_live:
             from ..collect.files import ManifestSet
 
-            opts.inputs["mode"] = "cloud"
-            return execute(ManifestSet(), cluster, opts)  # cloud settings only
+            opts.inputs["mode"] = "cloud" if cloud else "node-config"
+            return execute(ManifestSet(), cluster, opts)  # cloud settings or node configuration only
         if not paths:
             return live_cmd.run_live_scan(live, opts)
         if live.wants_live:

@@ -91,6 +91,7 @@ class ScanOptions:
     frameworks: list[str] = field(default_factory=list)
     inputs: dict = field(default_factory=dict)
     cloud: list[str] = field(default_factory=list)  # --cloud FILE | CLUSTER=FILE | eks:// gke:// aks:// URIs
+    node_configs: list[str] = field(default_factory=list)  # --node-config FILE | [CLUSTER/]NODE=FILE
 
 
 def load_config(path: str | None) -> FileConfig:
@@ -176,6 +177,10 @@ def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,
         from ..collect.cloud import attach_cloud
 
         facts.update(attach_cloud(opts.cloud, facts, ms.report, create=not facts))
+    if opts.node_configs:
+        from ..collect.nodeconfig import attach_node_configs
+
+        facts.update(attach_node_configs(opts.node_configs, facts, ms.report, default_cluster))
     if not facts:
         facts[default_cluster] = ClusterFacts(name=default_cluster, source="manifests")
     attach_identity_facts(facts, ms.objects, ms.report)

@@ -1,0 +1,194 @@
+"""Kubelet configuration given on the command line: KubeletConfiguration files and configz JSON -> cluster facts.
+
+Inputs (``kubeguard scan --node-config SPEC``, repeatable)
+----------------------------------------------------------
+* ``FILE``: the node is named after the file (its name without extension);
+* ``NODE=FILE`` names the node; ``CLUSTER/NODE=FILE`` also names the cluster, which a
+  scan of several clusters needs (with one cluster, or none, the file belongs to it).
+
+A file holds either a ``KubeletConfiguration`` (``kubelet.config.k8s.io/v1beta1``;
+YAML or JSON; in a multi-document file such as a kubeadm configuration, the one
+KubeletConfiguration document is used) or what ``kubectl get --raw
+/api/v1/nodes/NODE/proxy/configz`` prints (``{"kubeletconfig": {...}}``).  Several
+files for the same node are merged in the order given, like the kubelet merges its
+``--config-dir`` drop-ins (a JSON merge patch: mappings merge, lists and scalars are
+replaced).  A file that cannot be read or is neither shape is one line naming it.
+
+Facts written (:class:`ClusterFacts.facts`)
+-------------------------------------------
+``kubelet``
+    node -> the configuration's fields with their v1beta1 JSON names, the same shape the
+    live collector stores from configz (``apiVersion`` and ``kind`` dropped).
+``kubeletFiles``
+    node -> the file(s) the configuration came from, for evidence; nodes read live have
+    no entry.
+
+The only secret-bearing field, ``staticPodURLHeader`` (HTTP headers sent when fetching
+static pods, often an ``Authorization`` token), keeps its header names with the marker
+``"<present; value not kept>"`` instead of the values.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path as FsPath
+from typing import Any, Iterable
+
+import orjson
+
+from ..model.cloud import ClusterFacts
+from ..model.collection import CollectionReport, InputIssue
+from .files import display_path
+from .yamlload import LoadError, load_all
+
+API_VERSION = "kubelet.config.k8s.io/v1beta1"
+KIND = "KubeletConfiguration"
+REDACTED = "<present; value not kept>"
+_EXPECTED = (f"not a kubelet configuration (expected kind: {KIND}, apiVersion: {API_VERSION}, or the configz "
+             'JSON {"kubeletconfig": {...}})')
+
+
+class NodeConfigError(Exception):
+    """A kubelet configuration input that cannot be used: one line naming the file (and line)."""
+
+    def __init__(self, message: str, file: str, line: int | None = None):
+        super().__init__(message)
+        self.file = file
+        self.line = line
+
+    def issue(self) -> InputIssue:
+        return InputIssue(str(self), file=self.file, line=self.line, resource="kubelet",
+                          skipped="kubelet configuration from this file")
+
+
+def split_spec(spec: str) -> tuple[str | None, str | None, str]:
+    """``[CLUSTER/]NODE=FILE`` -> (cluster, node, file); an existing path (even with '=') is a plain FILE."""
+    if os.path.exists(spec) or "=" not in spec:
+        return None, None, spec
+    name, _, path = spec.partition("=")
+    cluster, _, node = name.rpartition("/")
+    if not node or not path:
+        return None, None, spec
+    return (cluster or None), node, path
+
+
+def read_config(path: str) -> dict[str, Any]:
+    """The kubelet configuration fields in ``path`` (v1beta1 names), secrets stripped."""
+    shown = display_path(path)
+    try:
+        data = FsPath(path).read_bytes()
+    except OSError as exc:
+        raise NodeConfigError(f"cannot read kubelet configuration: {exc.strerror}", shown) from None
+    docs: list[Any] = []
+    if data.lstrip().startswith(b"{"):
+        try:
+            docs = [orjson.loads(data)]
+        except orjson.JSONDecodeError as exc:
+            raise NodeConfigError(f"invalid JSON: {str(exc).split(':')[0]}", shown) from None
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise NodeConfigError("not UTF-8 text", shown) from None
+        for doc in load_all(text):
+            if isinstance(doc, LoadError):
+                raise NodeConfigError(doc.message, shown, doc.line)
+            docs.append(doc.data)
+    found = [d for d in docs
+             if isinstance(d, dict) and (d.get("kind") == KIND or isinstance(d.get("kubeletconfig"), dict))]
+    if not found:
+        raise NodeConfigError(_EXPECTED, shown)
+    if len(found) > 1:
+        raise NodeConfigError(f"{len(found)} kubelet configurations in one file; give one per file", shown)
+    doc = found[0]
+    if isinstance(doc.get("kubeletconfig"), dict):
+        config = dict(doc["kubeletconfig"])
+    else:
+        if doc.get("apiVersion") != API_VERSION:
+            raise NodeConfigError(f"{KIND} apiVersion {doc.get('apiVersion')!r} is not supported "
+                                  f"(expected {API_VERSION})", shown)
+        config = {k: v for k, v in doc.items() if k not in ("apiVersion", "kind")}
+    return _redact(config)
+
+
+def _redact(config: dict[str, Any]) -> dict[str, Any]:
+    headers = config.get("staticPodURLHeader")
+    if isinstance(headers, dict):
+        config["staticPodURLHeader"] = {str(k): [REDACTED] for k in headers}
+    elif headers is not None:
+        config["staticPodURLHeader"] = REDACTED
+    return config
+
+
+def merge_patch(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """RFC 7386 merge patch: mappings merge recursively, anything else replaces, null removes."""
+    out = dict(base)
+    for k, v in patch.items():
+        if v is None:
+            out.pop(k, None)
+        elif isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = merge_patch(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _node_name(path: str, taken: set[str]) -> str:
+    stem = FsPath(path).name.split(".", 1)[0] or "node"
+    name, n = stem, 2
+    while name in taken:
+        name, n = f"{stem}-{n}", n + 1
+    return name
+
+
+def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts], report: CollectionReport,
+                        default_cluster: str) -> dict[str, ClusterFacts]:
+    """Read every spec; return the clusters whose facts gained kubelet configurations (new objects).
+
+    ``clusters`` are the scanned clusters by name.  With none, the files make a cluster
+    named ``default_cluster`` (a scan of node configuration only).
+    """
+    configs: dict[str, dict[str, dict[str, Any]]] = {}
+    files: dict[str, dict[str, list[str]]] = {}
+    named: dict[str, set[str]] = {}  # nodes named from file stems, per cluster (so two files do not collide)
+    for spec in specs:
+        cluster, node, path = split_spec(spec)
+        shown = display_path(path)
+        if cluster is None:
+            if len(clusters) > 1:
+                report.add(InputIssue(f"{len(clusters)} clusters are scanned ({', '.join(sorted(clusters))}); "
+                                      "name this file's cluster with --node-config CLUSTER/NODE=FILE",
+                                      file=shown, resource="kubelet", skipped="kubelet configuration from this file"))
+                continue
+            cluster = next(iter(clusters), default_cluster)
+        elif clusters and cluster not in clusters:
+            report.add(InputIssue(f"cluster {cluster!r} is not scanned (scanned: {', '.join(sorted(clusters))})",
+                                  file=shown, resource="kubelet", skipped="kubelet configuration from this file"))
+            continue
+        try:
+            config = read_config(path)
+        except NodeConfigError as exc:
+            report.add(exc.issue())
+            continue
+        taken = named.setdefault(cluster, set())
+        if node is None:
+            node = _node_name(path, taken | set(configs.get(cluster, {})))
+            taken.add(node)
+        per = configs.setdefault(cluster, {})
+        per[node] = merge_patch(per[node], config) if node in per else config
+        files.setdefault(cluster, {}).setdefault(node, []).append(shown)
+    out: dict[str, ClusterFacts] = {}
+    for cluster, per in configs.items():
+        old = clusters.get(cluster) or ClusterFacts(name=cluster, source="manifests")
+        facts = dict(old.facts)
+        live = facts.get("kubelet") if isinstance(facts.get("kubelet"), dict) else {}
+        for node in sorted(set(per) & set(live)):
+            report.add(InputIssue(f"node {node}: the configuration given with --node-config replaces the one read "
+                                  "from configz", cluster=cluster, resource="kubelet", level="warning"))
+        given = dict(facts.get("kubeletFiles") or {})
+        given.update({n: ", ".join(f) for n, f in files[cluster].items()})
+        facts["kubelet"] = {**live, **per}
+        facts["kubeletFiles"] = given
+        out[cluster] = ClusterFacts(name=cluster, provider=old.provider, kubernetes_version=old.kubernetes_version,
+                                    facts=facts, source=old.source)
+    return out

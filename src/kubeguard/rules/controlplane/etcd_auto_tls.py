@@ -1,0 +1,62 @@
+"""etcd uses self-signed certificates for clients.
+
+## What it checks
+etcd's `--auto-tls` in the etcd static pod in kube-system (a manifest from
+/etc/kubernetes/manifests, or the mirror Pod a live cluster returns), read as etcd reads
+them: Go flag syntax (`-name` or `--name`), and an `ETCD_*` environment variable when
+the flag is absent. With `--config-file` etcd ignores flags and variables: UNKNOWN. It
+defaults to `false`; only `true` fails.
+
+## Why it matters
+Auto-generated certificates cannot be verified by clients, so client connections can be
+intercepted.
+
+## Failing example
+```yaml
+command:
+  - etcd
+  - --auto-tls=true
+```
+
+## Passing example
+```yaml
+command:
+  - etcd
+  - --auto-tls=false
+```
+
+## Exceptions and known false positives/negatives
+Managed control planes run etcd out of sight, and external etcd clusters run outside the
+Kubernetes nodes: the rule does not apply when no etcd Pod is in kube-system.
+"""
+
+from __future__ import annotations
+
+from kubeguard.rules._helpers.flags import ETCD
+from kubeguard.rules._meta import Lifecycle, RuleMeta
+
+from ._common import component_rule, require_bool
+
+META = RuleMeta(
+    code="CP042",
+    slug="etcd-auto-tls",
+    title="etcd uses self-signed certificates for clients",
+    severity="medium",
+    category="controlplane",
+    tags=("cis-k8s:2.3",),
+    target="cluster",
+    requires=("Pod",),
+    rationale=(
+        "Self-signed auto-TLS certificates cannot be verified, so they protect against nothing but "
+        "passive sniffing."
+    ),
+    remediation="Remove --auto-tls=true from etcd and configure --cert-file and --key-file.",
+    references=(
+        "https://etcd.io/docs/v3.5/op-guide/security/",
+        "https://etcd.io/docs/v3.5/op-guide/configuration/",
+    ),
+    lifecycle=Lifecycle.preview("0.1.0"),
+    peers={"kubescape": ("C-0155",), "trivy": ("KCV-0044",), "checkov": ("CKV_K8S_118",)},
+)
+
+applies, evaluate = component_rule(ETCD, require_bool("auto-tls", False))

@@ -1,0 +1,247 @@
+"""Kubelet settings of a cluster's nodes, from every source the scan has, with upstream defaults.
+
+Sources, per node:
+
+* ``facts["kubelet"][node]``: a KubeletConfiguration's fields (v1beta1 JSON names),
+  either the effective configuration the live collector read from
+  ``/api/v1/nodes/NODE/proxy/configz`` or a file given with ``--node-config``
+  (``facts["kubeletFiles"][node]`` names that file; see
+  :mod:`kubeguard.collect.nodeconfig`).  A field that is absent takes its v1beta1
+  default (configz omits zero values, which equal those defaults).
+* a kubelet running in a Pod or DaemonSet container: its command-line flags,
+  which override its ``--config`` file.  Without ``--config`` the kubelet's flag
+  defaults apply (anonymous auth on, AlwaysAllow, read-only port 10255); with
+  it, a setting not given as a flag lives in a file the scan cannot see (UNKNOWN).
+
+Rules are cluster-level: NOT_APPLICABLE when no kubelet configuration is known,
+UNKNOWN when the live collector could not read configz (``requires=("kubelet",)``).
+A finding's path is ``kubelet.<node>.<field>`` for configuration sources and the
+container's ``command``/``args`` entry for flags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kubeguard.model import ClusterInventory, K8sObject, NotEvaluated, Path, Violation, get_path
+from kubeguard.rules._helpers.flags import (
+    KUBELET, CommandLine, FlagError, Setting, each, format_seconds, parse, parse_bool, parse_duration, runs,
+    split_list,
+)
+
+MISSING: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A kubelet setting: its KubeletConfiguration path, its flag, its v1beta1 default and its type."""
+
+    path: tuple[str, ...]
+    flag: str | None
+    default: Any
+    kind: str  # bool | int | str | duration | list | map
+
+    @property
+    def name(self) -> str:
+        return ".".join(self.path)
+
+
+ANONYMOUS = Field(("authentication", "anonymous", "enabled"), "anonymous-auth", False, "bool")
+AUTHZ_MODE = Field(("authorization", "mode"), "authorization-mode", "Webhook", "str")
+CLIENT_CA = Field(("authentication", "x509", "clientCAFile"), "client-ca-file", "", "str")
+READ_ONLY_PORT = Field(("readOnlyPort",), "read-only-port", 0, "int")
+STREAMING_IDLE = Field(("streamingConnectionIdleTimeout",), "streaming-connection-idle-timeout", "4h0m0s", "duration")
+IPTABLES_CHAINS = Field(("makeIPTablesUtilChains",), "make-iptables-util-chains", True, "bool")
+EVENT_QPS = Field(("eventRecordQPS",), "event-qps", 50, "int")
+TLS_CERT = Field(("tlsCertFile",), "tls-cert-file", "", "str")
+TLS_KEY = Field(("tlsPrivateKeyFile",), "tls-private-key-file", "", "str")
+SERVER_TLS_BOOTSTRAP = Field(("serverTLSBootstrap",), "rotate-server-certificates", False, "bool")
+ROTATE_CERTS = Field(("rotateCertificates",), "rotate-certificates", False, "bool")
+CIPHERS = Field(("tlsCipherSuites",), "tls-cipher-suites", (), "list")
+POD_PIDS = Field(("podPidsLimit",), "pod-max-pids", -1, "int")
+SECCOMP_DEFAULT = Field(("seccompDefault",), "seccomp-default", False, "bool")
+PROTECT_KERNEL = Field(("protectKernelDefaults",), "protect-kernel-defaults", False, "bool")
+FEATURE_GATES = Field(("featureGates",), "feature-gates", {}, "map")
+TLS_MIN_VERSION = Field(("tlsMinVersion",), "tls-min-version", "", "str")
+HOSTNAME_OVERRIDE = Field((), "hostname-override", "", "str")  # a flag only: no KubeletConfiguration field
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A setting's effective value on one kubelet, how to show it and where it was decided."""
+
+    value: Any
+    shown: str
+    path: Path
+    is_default: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Kubelet:
+    """One kubelet's configuration source."""
+
+    node: str
+    origin: str  # configz | file | flags
+    config: dict[str, Any] | None = None
+    file: str | None = None
+    flags: CommandLine | None = None
+    obj: K8sObject | None = None
+    container: str | None = None
+
+    @property
+    def source(self) -> str:
+        if self.origin == "flags":
+            return f"flags of {self.obj} container {self.container}"
+        if self.origin == "file":
+            return f"file {self.file}"
+        return "configz"
+
+    @property
+    def config_file(self) -> Setting | None:
+        """The ``--config`` (or drop-in ``--config-dir``) of a kubelet seen through its flags."""
+        if self.flags is None:
+            return None
+        for flag in ("config", "config-dir"):
+            if self.flags[flag].is_set:
+                return self.flags[flag]
+        return None
+
+    def get(self, field: Field) -> Value:
+        """The effective value of ``field``; UNKNOWN when it cannot be read."""
+        if self.flags is not None:
+            return self._from_flags(field)
+        if not field.path:
+            raise NotEvaluated(f"--{field.flag} is a kubelet flag with no KubeletConfiguration field; the "
+                               f"kubelet's command line needs node access ({self.source})")
+        raw = get_path(self.config or {}, field.path, MISSING)
+        path = ("kubelet", self.node, *field.path)
+        if raw is MISSING or raw is None:
+            return Value(field.default, f"{field.name} not set (default {_show(field.default, field.kind)})",
+                         path, True)
+        return Value(_typed(raw, field), f"{field.name} = {_show(raw, field.kind)}", path, False)
+
+    def _from_flags(self, field: Field) -> Value:
+        assert self.flags is not None
+        if field.flag is None:
+            raise NotEvaluated(f"{field.name} has no kubelet flag ({self.source})")
+        s: Setting = self.flags[field.flag]
+        config = self.config_file
+        if not s.is_set and config is not None and field.path:
+            raise NotEvaluated(f"--{field.flag} is not given, so {field.name} comes from the kubelet's "
+                               f"{config.shown()}, which the scan cannot read (give it with --node-config)")
+        if field.kind == "map":
+            value: Any = s.mapping()
+        elif field.kind == "list":
+            value = s.items()
+        elif s.raw is None:
+            value = None
+        else:
+            value = _typed(s.raw, field)
+        return Value(value, s.shown(), s.path, not s.is_set)
+
+    def fail(self, v: Value, message: str) -> Violation:
+        return Violation(
+            f"kubelet on node {self.node} ({self.source}): {message}", v.path, container=self.container,
+            obj=self.obj, evidence={"node": self.node, "source": self.file or self.origin, "setting": v.shown,
+                                    "value": _plain(v.value), "default": v.is_default},
+        )
+
+
+def _typed(raw: Any, field: Field) -> Any:
+    """A config or flag value in the field's type; UNKNOWN when the kubelet would reject it."""
+    what = field.name
+    if field.kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str):
+            return parse_bool(raw, what)
+    elif field.kind == "int":
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str):
+            try:
+                return int(raw.strip())
+            except ValueError:
+                pass
+    elif field.kind == "duration":
+        if isinstance(raw, str):
+            return parse_duration(raw, what)
+    elif field.kind == "list":
+        if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+            return list(raw)
+        if isinstance(raw, str):
+            return split_list(raw)
+    elif field.kind == "map":
+        if isinstance(raw, dict):
+            return {str(k): (parse_bool(v, f"{what}.{k}") if isinstance(v, str) else v) for k, v in raw.items()}
+    elif isinstance(raw, str):
+        return raw
+    raise FlagError(f"{what} = {raw!r} is not a valid {field.kind}")
+
+
+def _show(value: Any, kind: str) -> str:
+    if value == "" or value is None:
+        return '""'
+    if kind == "bool" and isinstance(value, bool):
+        return str(value).lower()
+    if kind == "list":
+        return ",".join(value) if value else "[] (Go's default suites)"
+    if kind == "duration" and isinstance(value, (int, float)):
+        return format_seconds(value)
+    if isinstance(value, dict):
+        return ",".join(f"{k}={str(v).lower()}" for k, v in value.items()) or "{}"
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def kubelets(cluster: ClusterInventory, facts: dict[str, Any]) -> list[Kubelet]:
+    """Every kubelet configuration the scan knows for this cluster, sorted by node."""
+    out: list[Kubelet] = []
+    configs = facts.get("kubelet")
+    files = facts.get("kubeletFiles") if isinstance(facts.get("kubeletFiles"), dict) else {}
+    if isinstance(configs, dict):
+        for node in sorted(configs):
+            cfg = configs[node]
+            if isinstance(cfg, dict):
+                file = files.get(node)
+                out.append(Kubelet(str(node), "file" if file else "configz", cfg, file))
+    for pod in cluster.workloads():
+        if pod.kind not in ("Pod", "DaemonSet"):
+            continue
+        for c in pod.containers_of("containers"):
+            if runs(KUBELET, c.raw):
+                node = str(pod.spec.get("nodeName") or pod.obj.name)
+                out.append(Kubelet(node, "flags", flags=parse(KUBELET, c.raw, c.base), obj=pod.obj,
+                                   container=c.name))
+    return out
+
+
+Check = Callable[[Kubelet, Any], Iterable[Violation]]  # (kubelet, RuleContext)
+
+
+def kubelet_rule(check: Check) -> tuple[Callable[..., bool], Callable[..., Iterator[Violation]]]:
+    """``(applies, evaluate)`` running ``check`` on every kubelet; UNKNOWN for kubelets it cannot decide."""
+
+    def applies(cluster: ClusterInventory, ctx) -> bool:
+        return bool(kubelets(cluster, ctx.facts))
+
+    def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
+        return each(kubelets(cluster, ctx.facts), check, ctx, lambda k: f"node {k.node}")
+
+    return applies, evaluate
+
+
+def require(field: Field, want: Any, why: str) -> Check:
+    """The setting must equal ``want``."""
+
+    def check(k: Kubelet, ctx) -> Iterator[Violation]:
+        v = k.get(field)
+        if v.value != want:
+            yield k.fail(v, f"{v.shown}; {why}")
+
+    return check
