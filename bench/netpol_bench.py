@@ -28,7 +28,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import orjson
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent

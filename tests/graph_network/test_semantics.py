@@ -339,7 +339,8 @@ def test_np41_icmp_protocol_is_rejected_by_validation():
 def test_np42_ports_are_destination_ports_on_both_directions():
     g = graph(*base(), netpol("x", "p", {"podSelector": {"matchLabels": {"app": "a"}}, "policyTypes": ["Egress"],
                                         "egress": [{"ports": [{"port": 5432}]}]}))
-    assert reach(g, "x/a", "y/b", 5432) and not reach(g, "y/b", "x/a", 1) is False
+    assert reach(g, "x/a", "y/b", 5432) and not reach(g, "x/a", "y/b", 1), "the rule's port is the destination's"
+    assert reach(g, "y/b", "x/a", 1), "x/a is not ingress-isolated: replies and other sources are unaffected"
 
 
 # --- direction interplay -------------------------------------------------------------------

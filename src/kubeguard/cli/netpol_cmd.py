@@ -69,6 +69,9 @@ class _Input:
             raise UsageError(str(exc.args[0])) from None
         self.graph = build(self.cluster, profile)
         self.locate = SourceTexts(ms.texts).line_of
+        if not self.graph.pods:
+            console.print(f"[yellow]warning:[/] {label}no pods or workloads in cluster {cluster}: there is nothing to "
+                          f"connect (policies alone do not make a matrix)", highlight=False, soft_wrap=True)
         for p in self.graph.problems():
             if p.severity == "error":
                 src = p.policy.obj.source

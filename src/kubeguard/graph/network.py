@@ -26,20 +26,19 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ..model.inventory import ClusterInventory
-from ..model.objects import K8sObject, Path, render_path
+from ..model.objects import K8sObject, Path
 from ..model.podspec import PodSpecView, pod_specs
 from ..model.selectors import selector_matches
 from .network_cni import SPEC, CniProfile, profile_from_facts
 from .network_policy import (ANP_KIND, BANP_KIND, NP_KIND, Peer, Policy, PolicyRule, PortEntry, is_policy,
                              parse_policy)
-from .network_sets import ALL_IPS, ALL_PORTS, METADATA_IP, NO_IPS, NO_PORTS, IPSet, PortSet
+from .network_sets import ALL_IPS, ALL_PORTS, INTERNET, METADATA_IP, NO_IPS, NO_PORTS, IPSet, PortSet
 
 NS_NAME_LABEL = "kubernetes.io/metadata.name"
-DIRECTIONS = ("ingress", "egress")
 PortSig = tuple[tuple[str, str, int], ...]
 
 
@@ -97,50 +96,59 @@ Endpoint = PodEndpoint | ExternalEndpoint
 
 
 def _pod_ports(view: PodSpecView) -> PortSig:
+    """Declared container ports of the serving containers (sidecars with restartPolicy Always included)."""
+    serving = [*view.containers(), *(c for c in view.init_containers() if c.raw.get("restartPolicy") == "Always")]
     out = set()
-    for c in view.containers():
+    for c in serving:
         for p in c.ports:
             num = p.get("containerPort")
             if isinstance(num, int) and not isinstance(num, bool):
                 out.add((str(p.get("name") or ""), str(p.get("protocol") or "TCP").upper(), num))
-    for c in view.init_containers():  # sidecars (restartPolicy Always) serve like containers
-        if c.raw.get("restartPolicy") == "Always":
-            for p in c.ports:
-                num = p.get("containerPort")
-                if isinstance(num, int):
-                    out.add((str(p.get("name") or ""), str(p.get("protocol") or "TCP").upper(), num))
     return tuple(sorted(out))
 
 
+def _top_owner(cluster: ClusterInventory, obj: K8sObject) -> K8sObject:
+    """The controller at the top of ``obj``'s owner chain (a malformed cycle stops the walk)."""
+    top, seen = obj, {id(obj)}
+    owner = cluster.owner_of(obj)
+    while owner is not None and id(owner) not in seen:
+        seen.add(id(owner))
+        top, owner = owner, cluster.owner_of(owner)
+    return top
+
+
 def collect_pods(cluster: ClusterInventory) -> list[PodEndpoint]:
-    """Real pods (skipping finished ones), plus one synthesised pod per workload that has none."""
+    """Real pods (skipping finished ones), plus one synthesised pod per workload template that has none.
+
+    A synthesised pod is named after its workload; an object with several pod templates (a RayCluster's
+    head and worker groups) gives ``NAME[0]``, ``NAME[1]``...
+    """
     pods: list[PodEndpoint] = []
     covered: set[int] = set()  # id() of workload objects with real pods
     for obj in cluster.of_kind("Pod"):
-        if obj.group != "":
-            continue
-        if obj.get("status", "phase") in ("Succeeded", "Failed"):
+        if obj.group != "" or obj.get("status", "phase") in ("Succeeded", "Failed"):
             continue
         views = pod_specs(obj)
         if not views:
             continue
-        top, owner = obj, cluster.owner_of(obj)
-        while owner is not None:
-            top, owner = owner, cluster.owner_of(owner)
+        top = _top_owner(cluster, obj)
         if top is not obj:
             covered.add(id(top))
-        view = views[0]
         pods.append(PodEndpoint(
-            obj.namespace or "default", obj.name, dict(obj.labels), _pod_ports(view), obj,
-            top.kind, top.name, ip=obj.get("status", "podIP"), host_network=view.spec.get("hostNetwork") is True,
+            obj.namespace or "default", obj.name, dict(obj.labels), _pod_ports(views[0]), obj,
+            top.kind, top.name, ip=obj.get("status", "podIP"), host_network=views[0].spec.get("hostNetwork") is True,
             standalone=not obj.owner_references, workload=top))
+    templates: dict[int, list[PodSpecView]] = {}
     for view in cluster.workloads():
-        obj = view.obj
-        if obj.kind == "Pod" or id(obj) in covered:
-            continue
-        pods.append(PodEndpoint(
-            obj.namespace or "default", obj.name, dict(view.labels), _pod_ports(view), obj, obj.kind, obj.name,
-            host_network=view.spec.get("hostNetwork") is True, synthesized=True, workload=obj))
+        if view.obj.kind != "Pod" and id(view.obj) not in covered:
+            templates.setdefault(id(view.obj), []).append(view)
+    for views in templates.values():
+        obj = views[0].obj
+        for i, view in enumerate(views):
+            pods.append(PodEndpoint(
+                obj.namespace or "default", obj.name if len(views) == 1 else f"{obj.name}[{i}]", dict(view.labels),
+                _pod_ports(view), obj, obj.kind, obj.name, host_network=view.spec.get("hostNetwork") is True,
+                synthesized=True, workload=obj))
     pods.sort(key=lambda p: (p.namespace, p.name, p.workload_kind))
     return pods
 
@@ -618,14 +626,13 @@ class NetworkGraph:
     """Reachability over one cluster's pods and policies; immutable once built."""
 
     def __init__(self, cluster_name: str, pods: list[PodEndpoint], namespaces: dict[str, dict[str, str]],
-                 policies: list[Policy], profile: CniProfile = SPEC, objects: tuple[K8sObject, ...] = ()):
+                 policies: list[Policy], profile: CniProfile = SPEC):
         self.cluster = cluster_name
         self.pods = pods
         self.namespaces = namespaces
         self.all_policies = policies
         self.policies = [q for q in policies if q.valid]
         self.profile = profile
-        self.objects = objects
         ip_relevant = [pe.ipset for q in self.policies for r in q.ingress + q.egress for pe in r.peers or ()
                        if pe.shape == "ip" and pe.ipset is not None]
         self.cells = _Cells(pods, namespaces, ip_relevant)
@@ -654,7 +661,6 @@ class NetworkGraph:
         """``NS/POD``, ``NS/KIND/NAME``, an IP address or ``internet``; ValueError with a readable message."""
         t = text.strip()
         if t.lower() == "internet":
-            from .network_sets import INTERNET
             return ExternalEndpoint("internet", INTERNET)
         try:
             ip = ipaddress.ip_address(t)
@@ -762,5 +768,5 @@ def build(cluster: ClusterInventory, profile: CniProfile | None = None) -> Netwo
     namespaces = namespace_labels(cluster, [p.namespace for p in pods])
     if profile is None:
         profile = profile_from_facts(cluster.facts.facts, cluster.facts.kubernetes_version)
-    return NetworkGraph(cluster.name, pods, namespaces, policies, profile, cluster.objects)
+    return NetworkGraph(cluster.name, pods, namespaces, policies, profile)
 
