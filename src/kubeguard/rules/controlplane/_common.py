@@ -1,9 +1,7 @@
 """Finding control-plane components in a cluster and turning their flags into findings.
 
 A component instance is a container of a Pod in ``kube-system`` that runs the
-component: its command line starts the binary, or the Pod carries the kubeadm
-label ``component: <name>`` and the container's image is the component (or it
-is the Pod's only container).  Static pod manifests, the mirror Pods a live
+component (see :func:`instances`).  Static pod manifests, the mirror Pods a live
 cluster returns, and snapshots all look the same.  Managed control planes (EKS,
 AKS, GKE) show no such Pods: the rules do not apply there.
 
@@ -59,7 +57,9 @@ class Instance:
 
 
 def instances(cluster: ClusterInventory, spec: Spec) -> list[Instance]:
-    """Every container of a kube-system Pod that runs ``spec``'s component."""
+    """Every container of a kube-system Pod that runs ``spec``'s component: its command line names the
+    binary, or it has no ``command`` and its image is the component, or the Pod is labelled
+    ``component: <name>`` and the container's image is the component or it is the only container."""
     out: list[Instance] = []
     for obj in cluster.in_namespace(SYSTEM_NAMESPACE):
         if obj.kind != "Pod":
@@ -68,7 +68,8 @@ def instances(cluster: ClusterInventory, spec: Spec) -> list[Instance]:
         for view in pod_specs(obj):
             containers = list(view.containers_of("containers"))
             for c in containers:
-                if runs(spec, c.raw) or (labelled and (image_names(c.raw, spec) or len(containers) == 1)):
+                entrypoint = not c.raw.get("command") and image_names(c.raw, spec)
+                if runs(spec, c.raw) or entrypoint or (labelled and (image_names(c.raw, spec) or len(containers) == 1)):
                     out.append(Instance(obj, c.name, parse(spec, c.raw, c.base)))
     return out
 
