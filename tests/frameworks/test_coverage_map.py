@@ -92,8 +92,11 @@ def test_print_coverage():
     for g in gaps:
         print(f"  {g}")
     listed = {code for e in concepts.values() for code in e.get("rules") or []}
-    unlisted = [f"{r.code} {r.slug}" for r in REGISTRY if r.code not in listed]
-    print(f"rules not listed under any concept: {len(unlisted)}" + (f": {', '.join(unlisted)}" if unlisted else ""))
+    # control-plane and node flags are CIS sections 1-4 items (controls.md §B1), mapped in the CIS catalog
+    cis_table = [r.code for r in REGISTRY if r.code not in listed and r.meta.category in ("controlplane", "node")]
+    unlisted = [f"{r.code} {r.slug}" for r in REGISTRY if r.code not in listed and r.code not in cis_table]
+    print(f"control-plane and node rules outside §A (CIS table items): {len(cis_table)}")
+    print(f"other rules not listed under any concept: {len(unlisted)}" + (f": {', '.join(unlisted)}" if unlisted else ""))
     hints = []
     for cid, row in section_a.items():
         for r in REGISTRY:
