@@ -63,6 +63,7 @@ class Spec:
     bools: frozenset[str] = frozenset()
     lists: frozenset[str] = frozenset()
     maps: frozenset[str] = frozenset({"feature-gates"})
+    values: frozenset[str] = frozenset()  # flags that take a value and have no default rules rely on
     defaults: Mapping[str, str] = field(default_factory=dict)
     go_flag: bool = False  # Go's flag package instead of pflag (etcd)
     env_prefix: str | None = None  # etcd reads ETCD_<FLAG> when the flag is absent
@@ -369,7 +370,7 @@ def parse(spec: Spec, container: Mapping[str, Any], base: Path = ()) -> CommandL
         if name in spec.bools:
             found.setdefault(name, []).append(Occurrence("true", base + where, bare=True))
             continue
-        known_value = name in spec.defaults or name in spec.lists or name in spec.maps
+        known_value = name in spec.defaults or name in spec.values or name in spec.lists or name in spec.maps
         if i < n and ws[i][0] not in _SHELL_STOP and (known_value or not ws[i][0].startswith("-")):
             value, vwhere = ws[i]
             i += 1
@@ -425,6 +426,12 @@ KUBE_APISERVER = Spec(
         "requestheader-username-headers", "requestheader-extra-headers-prefix", "requestheader-uid-headers",
         "strict-transport-security-directives", "service-account-issuer", "service-account-key-file"}),
     maps=frozenset({"feature-gates"}),
+    values=frozenset({
+        "token-auth-file", "kubelet-client-certificate", "kubelet-client-key", "kubelet-certificate-authority",
+        "authorization-config", "authentication-config", "admission-control-config-file", "audit-log-path",
+        "audit-policy-file", "audit-webhook-config-file", "client-ca-file", "etcd-cafile", "etcd-certfile",
+        "etcd-keyfile", "encryption-provider-config", "tls-cert-file", "tls-private-key-file", "tls-min-version",
+        "secure-port", "service-account-signing-key-file", "advertise-address", "bind-address"}),
     defaults={"anonymous-auth": "true", "profiling": "true", "authorization-mode": "AlwaysAllow",
               "service-account-lookup": "true", "service-account-extend-token-expiration": "true",
               "request-timeout": "1m0s", "audit-log-maxage": "0", "audit-log-maxbackup": "0",
@@ -441,6 +448,8 @@ KUBE_CONTROLLER_MANAGER = Spec(
         "enable-taint-manager", "disable-attach-detach-reconcile-sync", "enable-leader-migration")),
     lists=frozenset({"controllers", "tls-cipher-suites", "authorization-always-allow-paths",
                      "requestheader-allowed-names"}),
+    values=frozenset({"service-account-private-key-file", "root-ca-file", "kubeconfig", "cluster-signing-cert-file",
+                      "cluster-signing-key-file"}),
     defaults={"profiling": "true", "use-service-account-credentials": "false",
               "terminated-pod-gc-threshold": "12500", "bind-address": "0.0.0.0", "secure-port": "10257"},
 )
@@ -451,6 +460,7 @@ KUBE_SCHEDULER = Spec(
     hyperkube=("scheduler",),
     bools=frozenset(_K8S_COMMON_BOOLS),
     lists=frozenset({"tls-cipher-suites", "authorization-always-allow-paths", "requestheader-allowed-names"}),
+    values=frozenset({"config", "kubeconfig"}),
     defaults={"profiling": "true", "bind-address": "0.0.0.0", "secure-port": "10259"},
 )
 
@@ -467,6 +477,8 @@ ETCD = Spec(
         "experimental-peer-skip-client-san-verification", "socket-reuse-port", "socket-reuse-address",
         "unsafe-no-fsync", "experimental-enable-lease-checkpoint", "experimental-memory-mlock"}),
     lists=frozenset({"cipher-suites", "cors", "host-whitelist", "log-outputs"}),
+    values=frozenset({"config-file", "cert-file", "key-file", "peer-cert-file", "peer-key-file", "trusted-ca-file",
+                      "peer-trusted-ca-file", "data-dir", "name"}),
     defaults={"client-cert-auth": "false", "peer-client-cert-auth": "false", "auto-tls": "false",
               "peer-auto-tls": "false"},
 )
@@ -482,6 +494,8 @@ KUBELET = Spec(
         "keep-terminated-pod-volumes", "exit-on-lock-contention", "local-storage-capacity-isolation",
         "cpu-cfs-quota", "enable-load-reader")),
     lists=frozenset({"tls-cipher-suites", "cluster-dns", "enforce-node-allocatable", "allowed-unsafe-sysctls"}),
+    values=frozenset({"config", "config-dir", "kubeconfig", "client-ca-file", "tls-cert-file", "tls-private-key-file",
+                      "tls-min-version", "hostname-override"}),
     # without a config file these are the flag defaults; the first four differ from the v1beta1
     # KubeletConfiguration defaults (the kubelet's applyLegacyDefaults)
     defaults={"anonymous-auth": "true", "authentication-token-webhook": "false", "authorization-mode": "AlwaysAllow",
@@ -498,6 +512,7 @@ KUBE_PROXY = Spec(
     bools=frozenset(_K8S_COMMON_BOOLS + ("masquerade-all", "cleanup", "bind-address-hard-fail", "init-only",
                                          "ipvs-strict-arp")),
     lists=frozenset({"ipvs-exclude-cidrs", "nodeport-addresses"}),
+    values=frozenset({"config", "kubeconfig", "hostname-override"}),
     defaults={"metrics-bind-address": "127.0.0.1:10249"},
 )
 

@@ -69,8 +69,9 @@ GATE = "RotateKubeletServerCertificate"
 def check(k: Kubelet, ctx) -> Iterator[Violation]:
     v = k.get(FEATURE_GATES)
     if v.value.get(GATE) is False:
-        at = v.path if k.flags is not None else v.path + (GATE,)
-        yield k.fail(replace(v, path=at), f"{v.shown}; {GATE} is turned off")
+        if k.flags is None:  # point at the gate itself in the configuration
+            v = replace(v, path=v.path + (GATE,), shown=f"featureGates.{GATE} = false")
+        yield k.fail(v, f"{v.shown}; the kubelet cannot renew its serving certificate")
     elif GATE not in v.value and k.config_file is not None:
         raise NotEvaluated(f"--feature-gates does not set {GATE}, so the kubelet's {k.config_file.shown()} "
                            "may; the file needs node access")
