@@ -7,9 +7,10 @@ where nodes keep credentials:
 * cloud provider credentials: `/etc/kubernetes/azure.json` (AKS service principal or managed
   identity), `/etc/kubernetes/cloud.conf` and `cloud-config`, `.aws`, `.azure` and
   `.config/gcloud` in root's and users' home directories, `/var/lib/waagent`;
-* node identity: the kubelet's directory (`/var/lib/kubelet`: its client certificates and
-  every pod's service account token), `/etc/kubernetes` and its `pki`, `kubelet.conf` and
-  `admin.conf`, and GKE's `/etc/srv/kubernetes`.
+* node identity: the kubelet's `pki` and `kubeconfig` and its `pods` directory (every pod's
+  service account token and mounted Secrets) under `/var/lib/kubelet`, `/etc/kubernetes/pki`,
+  `kubelet.conf` and `admin.conf`, and GKE's `/etc/srv/kubernetes`.  Plugin and device-plugin
+  sockets elsewhere under `/var/lib/kubelet` are not credentials and are not reported.
 
 Mounting `/` or `/etc` exposes these as well and is reported with the location it reaches.
 
@@ -82,7 +83,9 @@ LOCATIONS = {
     "/root/.azure": "Azure CLI credentials", "/home/*/.azure": "Azure CLI credentials",
     "/root/.config/gcloud": "Google Cloud credentials", "/home/*/.config/gcloud": "Google Cloud credentials",
     "/var/lib/waagent": "the Azure VM agent's certificates",
-    "/var/lib/kubelet": "the kubelet's credentials and every pod's service account token",
+    "/var/lib/kubelet/pods": "every pod's service account token and mounted Secrets",
+    "/var/lib/kubelet/pki": "the kubelet's client certificates",
+    "/var/lib/kubelet/kubeconfig": "the kubelet's kubeconfig",
     "/etc/kubernetes/pki": "the cluster's private keys",
     "/etc/kubernetes/admin.conf": "the cluster-admin kubeconfig",
     "/etc/kubernetes/kubelet.conf": "the kubelet's kubeconfig",
