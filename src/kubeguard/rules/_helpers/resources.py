@@ -10,6 +10,7 @@
   each ordinary init container, its own value plus the sidecars started before it;
   ``spec.overhead`` is added.
 * Ephemeral containers may not set resources, so they never count.
+* Pod-level ``spec.resources`` (PodLevelResources, Kubernetes 1.32+) bounds the pod as a whole.
 """
 
 from __future__ import annotations
@@ -149,6 +150,18 @@ def pod_total(pod: PodSpecView, per_container: Callable[[ContainerView], Fractio
     return result
 
 
+def pod_level(pod: PodSpecView, section: str, resource: str) -> Any:
+    """``spec.resources`` of the pod itself (Kubernetes 1.32+); a pod-level limit also sets the request."""
+    res = pod.spec.get("resources")
+    if not isinstance(res, dict):
+        return None
+    for sec in (section, "limits") if section == "requests" else (section,):
+        values = res.get(sec)
+        if isinstance(values, dict) and values.get(resource) is not None:
+            return values[resource]
+    return None
+
+
 def pod_overhead(pod: PodSpecView, resource: str) -> Any:
     ov = pod.spec.get("overhead")
     return ov.get(resource) if isinstance(ov, dict) else None
@@ -159,6 +172,8 @@ _LABELS = {"requests": "request", "limits": "limit"}
 
 def unset_violations(pod: PodSpecView, cluster: ClusterInventory, section: str, resource: str) -> Iterator[Violation]:
     """One violation per init/app container with no effective ``resources.<section>.<resource>``."""
+    if pod_level(pod, section, resource) is not None:
+        return  # pod-level resources (PodLevelResources) bound the whole pod
     lr = limit_ranges(cluster, pod.namespace)
     pick = effective_limit if section == "limits" else effective_request
     for c in resource_containers(pod):

@@ -6,7 +6,8 @@ Jobs, CronJobs, bare Pods and pod templates inside custom resources) for an effe
 `resources.limits.cpu`.
 A limit is effectively set when the container sets it or when a LimitRange of type Container in
 the namespace supplies `default` (or `max`, which LimitRange defaulting copies into `default`).
-Ephemeral containers are skipped: the API does not allow resources on them.
+Ephemeral containers are skipped: the API does not allow resources on them.  A pod that sets
+pod-level `spec.resources` (Kubernetes 1.32+) for the resource is bounded as a whole and passes.
 
 ## Why it matters
 Without a limit a single container can consume all CPU of its node. That is how cryptomining

@@ -5,7 +5,8 @@ Every init container and app container of every pod spec for an effective
 `resources.limits.ephemeral-storage`: set on the container, or supplied by a LimitRange of type
 Container in the namespace (`default`, or `max` which LimitRange defaulting copies into
 `default`).  A request alone does not count: only the limit bounds what the container may write.
-Ephemeral containers are skipped because they cannot set resources.
+Ephemeral containers are skipped because they cannot set resources; pod-level `spec.resources`
+(Kubernetes 1.32+) bounds the whole pod.
 
 ## Why it matters
 Container writable layers, logs and `emptyDir` volumes live on the node's disk.  Without a limit a

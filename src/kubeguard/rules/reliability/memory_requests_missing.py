@@ -7,7 +7,8 @@ Jobs, CronJobs, bare Pods and pod templates inside custom resources) for an effe
 A request is effectively set when the container sets it, when it sets a limit (the API server copies
 the limit into the missing request), or when a LimitRange of type Container in the namespace
 supplies `defaultRequest`, `default`, `max` or `min` for it.
-Ephemeral containers are skipped: the API does not allow resources on them.
+Ephemeral containers are skipped: the API does not allow resources on them.  A pod that sets
+pod-level `spec.resources` (Kubernetes 1.32+) for the resource is bounded as a whole and passes.
 
 ## Why it matters
 Memory is not compressible: when a node runs out, the kubelet evicts pods, starting with those that
