@@ -29,7 +29,7 @@ def objects_in(cluster: ClusterInventory, kind: str, namespace: str | None) -> I
 
 
 def is_top_level(pod: PodSpecView) -> bool:
-    """True for the object that owns the pod spec itself (not a pod template inside a custom resource list)."""
+    """True when the pod spec is the object's own (not one of several templates inside a custom resource)."""
     return pod.base in (("spec",), ("spec", "template", "spec"), ("spec", "jobTemplate", "spec", "template", "spec"))
 
 
@@ -45,8 +45,8 @@ def declared_replicas(obj: K8sObject) -> tuple[int | None, bool]:
 
     ``spec.replicas`` defaults to 1 when absent; a non-integer value counts as absent.
     """
-    if obj.kind in REPLICATED_KINDS and obj.group in ("", "apps", "extensions") or \
-            (obj.group, obj.kind) in REPLICATED_CUSTOM:
+    builtin = obj.kind in REPLICATED_KINDS and obj.group in ("", "apps", "extensions")
+    if builtin or (obj.group, obj.kind) in REPLICATED_CUSTOM:
         v = obj.spec.get("replicas")
         if isinstance(v, int) and not isinstance(v, bool):
             return v, True
