@@ -161,3 +161,18 @@ def test_kubelet_flag_defaults_are_the_legacy_ones():
 
 def test_weak_ciphers_keep_order():
     assert weak_ciphers(["A", "B", "C"], ["B"]) == ["A", "C"]
+
+
+def test_only_a_word_in_command_position_is_the_binary():
+    csi = {"command": ["/csi-node-driver", "--root-dir", "/var/lib/kubelet", "--kubelet-registration-path=/x"]}
+    assert not runs(KUBELET, csi)
+    assert runs(KUBELET, {"command": ["/usr/bin/tini", "--", "/usr/local/bin/kubelet", "--v=2"]})
+    assert runs(KUBELET, {"command": ["env", "GOMAXPROCS=2", "kubelet"]})
+    assert runs(KUBELET, {"command": ["sh", "-ec", "mkdir -p /x; exec kubelet --v=2"]})
+    assert not runs(KUBELET, {"command": ["sh", "-c", "cp /bin/kubelet /host/bin"]})
+    assert runs(KUBE_APISERVER, {"args": ["kube-apiserver", "--profiling=false"]})  # a wrapper entrypoint's argument
+
+
+def test_integers_follow_go_base_prefixes():
+    assert cl("--audit-log-maxage=0x1e")["audit-log-maxage"].integer() == 30
+    assert cl("--audit-log-maxage=036")["audit-log-maxage"].integer() == 30

@@ -208,3 +208,19 @@ def test_no_secret_values_in_findings(tmp_path):
     text = repr([f.to_dict() for f in r.findings]) + repr([c.to_dict() for c in r.clusters])
     assert "s3cr3t-token-value" not in text
     assert re.search(r"Authorization", text)  # the header name stays, its value does not
+
+
+def test_every_fail_fixture_of_these_rules_expects_a_finding():
+    from ..conftest import FIXTURES
+    from .helpers import REGISTRY
+
+    empty = []
+    for rule in REGISTRY:
+        if rule.domain not in ("controlplane", "node"):
+            continue
+        folder = FIXTURES / "rules" / rule.slug
+        expected = yaml.safe_load((folder / "expected.yaml").read_text()) or {}
+        for case in sorted(folder.glob("fail.*")):
+            if not expected.get(case.name):
+                empty.append(f"{rule.code} {case.name}")
+    assert not empty, f"fail fixtures that fail nothing: {empty}"

@@ -34,8 +34,8 @@ from __future__ import annotations
 import csv
 import re
 import shlex
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence, TypeVar
 
 from kubeguard.model import NotEvaluated, Path, Violation
@@ -43,6 +43,8 @@ from kubeguard.model import NotEvaluated, Path, Violation
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "busybox"})
 _ARCH_SUFFIX = re.compile(r"-(amd64|arm64|arm|ppc64le|s390x)$")
 _SHELL_STOP = frozenset({";", "&&", "||", "|", "&", ";;", "(", ")"})
+# programs that run the next word as the command (env also takes VAR=value words first)
+_WRAPPERS = frozenset({"exec", "env", "nice", "nohup", "tini", "dumb-init", "catatonit", "setpriv", "chroot"})
 _EXPAND = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
 _TRUE = frozenset({"1", "t", "T", "true", "TRUE", "True"})
 _FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})
@@ -63,7 +65,7 @@ class Spec:
     bools: frozenset[str] = frozenset()
     lists: frozenset[str] = frozenset()
     maps: frozenset[str] = frozenset({"feature-gates"})
-    values: frozenset[str] = frozenset()  # flags that take a value and have no default rules rely on
+    values: frozenset[str] = frozenset()  # other flags known to take a value (so "--flag -" reads "-")
     defaults: Mapping[str, str] = field(default_factory=dict)
     go_flag: bool = False  # Go's flag package instead of pflag (etcd)
     env_prefix: str | None = None  # etcd reads ETCD_<FLAG> when the flag is absent
@@ -106,21 +108,20 @@ class Setting:
         """The effective text: the last value given, else the default (None: absent and no default)."""
         return self.given[-1].value if self.given else self.default
 
-    def shown(self, value: Any = None) -> str:
-        """``--flag=value`` when given; ``--flag not set (default X)`` otherwise."""
+    def shown(self) -> str:
+        """``--flag=value`` when given (every occurrence of a list or map flag); ``--flag not set (default X)``."""
         if self.given:
             last = self.given[-1]
-            if value is None and last.bare:
+            if last.bare:
                 return f"--{self.flag} (bare, true)"
             if self.flag in self.spec.lists or self.flag in self.spec.maps:
                 text = ",".join(o.value for o in self.given)
             else:
                 text = last.value
-            where = " (from the environment)" if "env" in last.path else ""
-            return f"--{self.flag}={text if value is None else value}{where}"
+            return f"--{self.flag}={text}" + (" (from the environment)" if "env" in last.path else "")
         if self.default is None:
             return f"--{self.flag} not set"
-        return f"--{self.flag} not set (default {self.default if value is None else value})"
+        return f"--{self.flag} not set (default {self.default})"
 
     def boolean(self) -> bool | None:
         """Go's strconv.ParseBool; None when absent with no default."""
@@ -133,9 +134,12 @@ class Setting:
         raw = self.raw
         if raw is None:
             return None
+        text = unquote(raw.strip())
         try:
-            return int(raw.strip(), 0) if raw.strip().lower().startswith(("0x", "0o", "0b")) else int(raw.strip())
+            return int(text, 0)  # Go's strconv.ParseInt(s, 0, 64): 0x.., 0o.., 0b..
         except ValueError:
+            if re.fullmatch(r"[+-]?0[0-7]+", text):
+                return int(text, 8)  # and a leading 0 is octal
             raise FlagError(f"--{self.flag}={raw} is not an integer") from None
 
     def seconds(self) -> float | None:
@@ -308,13 +312,26 @@ def image_names(container: Mapping[str, Any], spec: Spec) -> bool:
 
 
 def find_binary(spec: Spec, ws: list[tuple[str, Path]]) -> int | None:
-    """Index of the first word after the component's binary (or ``hyperkube <component>``); None if absent."""
+    """Index of the first word after the component's binary; None when no command runs it.
+
+    Only a word in command position counts: the first word, the first after a shell
+    separator, or the word after a wrapper (``exec``, ``env VAR=x``, ``tini --``) or
+    after ``hyperkube``.  A path argument such as ``--root-dir /var/lib/kubelet`` is
+    not the kubelet.
+    """
+    command_position = True
     for i, (w, _) in enumerate(ws):
+        if w in _SHELL_STOP:
+            command_position = True
+            continue
+        if not command_position:
+            continue
         base = _basename(w)
         if base in spec.binaries:
             return i + 1
         if base == "hyperkube" and i + 1 < len(ws) and ws[i + 1][0] in spec.hyperkube + spec.binaries:
             return i + 2
+        command_position = base in _WRAPPERS or (bool(i) and "=" in w and not w.startswith("-")) or w == "--"
     return None
 
 

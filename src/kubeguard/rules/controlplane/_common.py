@@ -20,7 +20,7 @@ from typing import Any
 
 from kubeguard.model import ClusterInventory, K8sObject, NotEvaluated, Violation, pod_specs
 from kubeguard.rules._helpers.flags import (
-    ETCD, CommandLine, Setting, Spec, each, image_names, loopback, parse, runs,
+    ETCD, CommandLine, FlagError, Setting, Spec, each, image_names, loopback, parse, runs,
 )
 
 SYSTEM_NAMESPACE = "kube-system"
@@ -34,6 +34,10 @@ DEFAULT_ADMISSION_PLUGINS = frozenset({
     "ClusterTrustBundleAttest", "CertificateSubjectRestriction", "DefaultIngressClass", "MutatingAdmissionWebhook",
     "MutatingAdmissionPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionWebhook", "ResourceQuota",
 })
+# lumberjack writes kube-apiserver's audit log file: --audit-log-maxage 0 means no age limit,
+# --audit-log-maxbackup 0 keeps every rotated file, and --audit-log-maxsize 0 rotates at 100 MB.
+LUMBERJACK_MAXSIZE_MB = 100
+
 
 @dataclass(frozen=True, slots=True)
 class Instance:
@@ -68,8 +72,9 @@ def instances(cluster: ClusterInventory, spec: Spec) -> list[Instance]:
         for view in pod_specs(obj):
             containers = list(view.containers_of("containers"))
             for c in containers:
-                entrypoint = not c.raw.get("command") and image_names(c.raw, spec)
-                if runs(spec, c.raw) or entrypoint or (labelled and (image_names(c.raw, spec) or len(containers) == 1)):
+                image = image_names(c.raw, spec)
+                if runs(spec, c.raw) or (image and not c.raw.get("command")) or \
+                        (labelled and (image or len(containers) == 1)):
                     out.append(Instance(obj, c.name, parse(spec, c.raw, c.base)))
     return out
 
@@ -126,16 +131,16 @@ def require_set(*flags: str, why: str) -> Check:
     return check
 
 
-def require_loopback(flag: str = "bind-address") -> Check:
-    """The component serves only on loopback (or not at all: ``--secure-port=0``)."""
+def require_loopback() -> Check:
+    """``--bind-address`` must be a loopback address, unless nothing is served (``--secure-port=0``)."""
 
     def check(inst: Instance, ctx) -> Iterator[Violation]:
         port = inst.flags["secure-port"]
         if port.is_set and port.integer() == 0:
             return
-        s = inst.flags[flag]
+        s = inst.flags["bind-address"]
         if not loopback(s.raw or ""):
-            yield inst.fail(s, f"{s.shown()}: it serves on every interface, not only on loopback (127.0.0.1)")
+            yield inst.fail(s, f"{s.shown()}: it listens beyond loopback (127.0.0.1)")
 
     return check
 
@@ -208,13 +213,8 @@ def require_authorizer(mode: str) -> Check:
     return check
 
 
-# lumberjack, which writes kube-apiserver's audit log file: 0 means "no age limit" for maxage,
-# "keep every file" for maxbackup, and its 100 MB default for maxsize.
-AUDIT_ZERO_VALUE = {"audit-log-maxsize": 100}
-
-
 def audit_log_limit(flag: str, param: str, unit: str) -> Check:
-    """An audit log retention flag must reach the rule parameter ``param`` (0 takes lumberjack's meaning)."""
+    """An audit log retention flag must reach the rule parameter ``param`` (0 as lumberjack reads it)."""
 
     def check(inst: Instance, ctx) -> Iterator[Violation]:
         s = inst.flags[flag]
@@ -230,8 +230,9 @@ def audit_log_limit(flag: str, param: str, unit: str) -> Check:
         value = s.integer() or 0
         if value < 0:
             raise FlagError(f"--{flag}={value} is negative, which the API server rejects")
-        effective = value or AUDIT_ZERO_VALUE.get(flag)
-        if effective is not None and effective < minimum:
+        if value == 0 and flag == "audit-log-maxsize":
+            value = LUMBERJACK_MAXSIZE_MB
+        if value and value < minimum:
             yield inst.fail(s, f"{s.shown()} {unit}: fewer than the {minimum} required")
 
     return check

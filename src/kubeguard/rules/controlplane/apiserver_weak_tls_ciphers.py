@@ -72,15 +72,16 @@ META = RuleMeta(
 
 
 def check(inst: Instance, ctx) -> Iterator[Violation]:
+    s = inst.flags["tls-cipher-suites"]
+    weak = weak_ciphers(s.items(), ctx.params.allowed) if s.is_set else None
+    if weak == []:
+        return
     if inst.flags["tls-min-version"].raw == "VersionTLS13":
         return  # TLS 1.3 suites are fixed by Go; --tls-cipher-suites only affects TLS 1.2 and older
-    s = inst.flags["tls-cipher-suites"]
-    if not s.is_set:
+    if weak is None:
         yield inst.fail(s, "offers Go's default cipher suites, which include CBC-mode suites: "
                            "--tls-cipher-suites is not set", "")
-        return
-    weak = weak_ciphers(s.items(), ctx.params.allowed)
-    if weak:
+    else:
         yield inst.fail(s, f"offers weak cipher suites {', '.join(weak)}: {s.shown()}", ",".join(s.items()))
 
 

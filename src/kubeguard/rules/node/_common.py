@@ -39,8 +39,8 @@ class Field:
     """A kubelet setting: its KubeletConfiguration path, its flag, its v1beta1 default and its type."""
 
     path: tuple[str, ...]
-    flag: str | None
-    default: Any
+    flag: str
+    default: Any  # typed: durations in seconds
     kind: str  # bool | int | str | duration | list | map
 
     @property
@@ -52,7 +52,7 @@ ANONYMOUS = Field(("authentication", "anonymous", "enabled"), "anonymous-auth", 
 AUTHZ_MODE = Field(("authorization", "mode"), "authorization-mode", "Webhook", "str")
 CLIENT_CA = Field(("authentication", "x509", "clientCAFile"), "client-ca-file", "", "str")
 READ_ONLY_PORT = Field(("readOnlyPort",), "read-only-port", 0, "int")
-STREAMING_IDLE = Field(("streamingConnectionIdleTimeout",), "streaming-connection-idle-timeout", "4h0m0s", "duration")
+STREAMING_IDLE = Field(("streamingConnectionIdleTimeout",), "streaming-connection-idle-timeout", 4 * 3600, "duration")
 IPTABLES_CHAINS = Field(("makeIPTablesUtilChains",), "make-iptables-util-chains", True, "bool")
 EVENT_QPS = Field(("eventRecordQPS",), "event-qps", 50, "int")
 TLS_CERT = Field(("tlsCertFile",), "tls-cert-file", "", "str")
@@ -82,7 +82,7 @@ class Value:
 class Kubelet:
     """One kubelet's configuration source."""
 
-    node: str
+    node: str  # empty for a kubelet seen through a DaemonSet's flags
     origin: str  # configz | file | flags
     config: dict[str, Any] | None = None
     file: str | None = None
@@ -92,11 +92,14 @@ class Kubelet:
 
     @property
     def source(self) -> str:
+        return f"file {self.file}" if self.origin == "file" else self.origin
+
+    @property
+    def label(self) -> str:
+        """``kubelet on node worker-1 (configz)``, or ``kubelet in DaemonSet/kube-system/x container y``."""
         if self.origin == "flags":
-            return f"flags of {self.obj} container {self.container}"
-        if self.origin == "file":
-            return f"file {self.file}"
-        return "configz"
+            return f"kubelet in {self.obj} container {self.container}" + (f" on node {self.node}" if self.node else "")
+        return f"kubelet on node {self.node} ({self.source})"
 
     @property
     def config_file(self) -> Setting | None:
@@ -114,7 +117,7 @@ class Kubelet:
             return self._from_flags(field)
         if not field.path:
             raise NotEvaluated(f"--{field.flag} is a kubelet flag with no KubeletConfiguration field; the "
-                               f"kubelet's command line needs node access ({self.source})")
+                               "kubelet's command line needs node access")
         raw = get_path(self.config or {}, field.path, MISSING)
         path = ("kubelet", self.node, *field.path)
         if raw is MISSING or raw is None:
@@ -124,13 +127,11 @@ class Kubelet:
 
     def _from_flags(self, field: Field) -> Value:
         assert self.flags is not None
-        if field.flag is None:
-            raise NotEvaluated(f"{field.name} has no kubelet flag ({self.source})")
         s: Setting = self.flags[field.flag]
         config = self.config_file
         if not s.is_set and config is not None and field.path:
             raise NotEvaluated(f"--{field.flag} is not given, so {field.name} comes from the kubelet's "
-                               f"{config.shown()}, which the scan cannot read (give it with --node-config)")
+                               f"{config.shown()}, which needs node access")
         if field.kind == "map":
             value: Any = s.mapping()
         elif field.kind == "list":
@@ -143,7 +144,7 @@ class Kubelet:
 
     def fail(self, v: Value, message: str) -> Violation:
         return Violation(
-            f"kubelet on node {self.node} ({self.source}): {message}", v.path, container=self.container,
+            f"{self.label}: {message}", v.path, container=self.container,
             obj=self.obj, evidence={"node": self.node, "source": self.file or self.origin, "setting": v.shown,
                                     "value": _plain(v.value), "default": v.is_default},
         )
@@ -215,7 +216,7 @@ def kubelets(cluster: ClusterInventory, facts: dict[str, Any]) -> list[Kubelet]:
             continue
         for c in pod.containers_of("containers"):
             if runs(KUBELET, c.raw):
-                node = str(pod.spec.get("nodeName") or pod.obj.name)
+                node = str(pod.spec.get("nodeName") or "")
                 out.append(Kubelet(node, "flags", flags=parse(KUBELET, c.raw, c.base), obj=pod.obj,
                                    container=c.name))
     return out
@@ -231,7 +232,7 @@ def kubelet_rule(check: Check) -> tuple[Callable[..., bool], Callable[..., Itera
         return bool(kubelets(cluster, ctx.facts))
 
     def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
-        return each(kubelets(cluster, ctx.facts), check, ctx, lambda k: f"node {k.node}")
+        return each(kubelets(cluster, ctx.facts), check, ctx, lambda k: k.label)
 
     return applies, evaluate
 

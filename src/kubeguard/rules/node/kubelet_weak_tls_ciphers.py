@@ -77,14 +77,15 @@ META = RuleMeta(
 
 
 def check(k: Kubelet, ctx) -> Iterator[Violation]:
+    v = k.get(CIPHERS)
+    weak = weak_ciphers(v.value, ctx.params.allowed) if v.value else None
+    if weak == []:
+        return
     if k.get(TLS_MIN_VERSION).value == "VersionTLS13":
         return  # TLS 1.3 suites are fixed by Go; the list only affects TLS 1.2 and older
-    v = k.get(CIPHERS)
-    if not v.value:
+    if weak is None:
         yield k.fail(v, f"{v.shown}; Go's default suites include CBC-mode ones")
-        return
-    weak = weak_ciphers(v.value, ctx.params.allowed)
-    if weak:
+    else:
         yield k.fail(v, f"{v.shown}; weak suites: {', '.join(weak)}")
 
 
