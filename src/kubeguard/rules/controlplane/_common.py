@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kubeguard.model import ClusterInventory, K8sObject, NotEvaluated, Violation, pod_specs
+from kubeguard.model import ClusterInventory, ContainerView, K8sObject, NotEvaluated, Violation, pod_specs
 from kubeguard.rules._helpers.flags import (
     ETCD, CommandLine, FlagError, Setting, Spec, each, image_names, loopback, parse, runs,
 )
+from kubeguard.rules._helpers.workloads import objects_in
 
 SYSTEM_NAMESPACE = "kube-system"
 
@@ -60,14 +61,8 @@ class Instance:
         )
 
 
-def instances(cluster: ClusterInventory, spec: Spec) -> list[Instance]:
-    """Every container of a kube-system Pod that runs ``spec``'s component: its command line names the
-    binary, or it has no ``command`` and its image is the component, or the Pod is labelled
-    ``component: <name>`` and the container's image is the component or it is the only container."""
-    out: list[Instance] = []
-    for obj in cluster.in_namespace(SYSTEM_NAMESPACE):
-        if obj.kind != "Pod":
-            continue
+def _containers(cluster: ClusterInventory, spec: Spec) -> Iterator[tuple[K8sObject, ContainerView]]:
+    for obj in objects_in(cluster, "Pod", SYSTEM_NAMESPACE):
         labelled = obj.labels.get("component") == spec.name
         for view in pod_specs(obj):
             containers = list(view.containers_of("containers"))
@@ -75,8 +70,14 @@ def instances(cluster: ClusterInventory, spec: Spec) -> list[Instance]:
                 image = image_names(c.raw, spec)
                 if runs(spec, c.raw) or (image and not c.raw.get("command")) or \
                         (labelled and (image or len(containers) == 1)):
-                    out.append(Instance(obj, c.name, parse(spec, c.raw, c.base)))
-    return out
+                    yield obj, c
+
+
+def instances(cluster: ClusterInventory, spec: Spec) -> list[Instance]:
+    """Every container of a kube-system Pod that runs ``spec``'s component: its command line names the
+    binary, or it has no ``command`` and its image is the component, or the Pod is labelled
+    ``component: <name>`` and the container's image is the component or it is the only container."""
+    return [Instance(obj, c.name, parse(spec, c.raw, c.base)) for obj, c in _containers(cluster, spec)]
 
 
 Check = Callable[[Instance, Any], Iterable[Violation]]  # (instance, RuleContext)
@@ -90,7 +91,7 @@ def component_rule(spec: Spec, check: Check) -> tuple[Callable[..., bool], Calla
     """
 
     def applies(cluster: ClusterInventory, ctx) -> bool:
-        return bool(instances(cluster, spec))
+        return any(True for _ in _containers(cluster, spec))
 
     def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
         return each(instances(cluster, spec), guarded, ctx, lambda i: f"{i.obj} container {i.container}")

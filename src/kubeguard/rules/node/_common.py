@@ -25,7 +25,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kubeguard.model import ClusterInventory, K8sObject, NotEvaluated, Path, Violation, get_path
+from kubeguard.model import (
+    ClusterInventory, ContainerView, K8sObject, NotEvaluated, Path, PodSpecView, Violation, get_path,
+)
 from kubeguard.rules._helpers.flags import (
     KUBELET, CommandLine, FlagError, Setting, each, format_seconds, parse, parse_bool, parse_duration, runs,
     split_list,
@@ -200,6 +202,14 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def _flag_kubelets(cluster: ClusterInventory) -> Iterator[tuple[PodSpecView, ContainerView]]:
+    for pod in cluster.workloads():
+        if pod.kind in ("Pod", "DaemonSet"):
+            for c in pod.containers_of("containers"):
+                if runs(KUBELET, c.raw):
+                    yield pod, c
+
+
 def kubelets(cluster: ClusterInventory, facts: dict[str, Any]) -> list[Kubelet]:
     """Every kubelet configuration the scan knows for this cluster, sorted by node."""
     out: list[Kubelet] = []
@@ -211,14 +221,9 @@ def kubelets(cluster: ClusterInventory, facts: dict[str, Any]) -> list[Kubelet]:
             if isinstance(cfg, dict):
                 file = files.get(node)
                 out.append(Kubelet(str(node), "file" if file else "configz", cfg, file))
-    for pod in cluster.workloads():
-        if pod.kind not in ("Pod", "DaemonSet"):
-            continue
-        for c in pod.containers_of("containers"):
-            if runs(KUBELET, c.raw):
-                node = str(pod.spec.get("nodeName") or "")
-                out.append(Kubelet(node, "flags", flags=parse(KUBELET, c.raw, c.base), obj=pod.obj,
-                                   container=c.name))
+    for pod, c in _flag_kubelets(cluster):
+        out.append(Kubelet(str(pod.spec.get("nodeName") or ""), "flags", flags=parse(KUBELET, c.raw, c.base),
+                           obj=pod.obj, container=c.name))
     return out
 
 
@@ -229,7 +234,9 @@ def kubelet_rule(check: Check) -> tuple[Callable[..., bool], Callable[..., Itera
     """``(applies, evaluate)`` running ``check`` on every kubelet; UNKNOWN for kubelets it cannot decide."""
 
     def applies(cluster: ClusterInventory, ctx) -> bool:
-        return bool(kubelets(cluster, ctx.facts))
+        configs = ctx.facts.get("kubelet")
+        return (isinstance(configs, dict) and any(isinstance(c, dict) for c in configs.values())) or \
+            any(True for _ in _flag_kubelets(cluster))
 
     def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
         return each(kubelets(cluster, ctx.facts), check, ctx, lambda k: k.label)
