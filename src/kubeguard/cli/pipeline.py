@@ -190,12 +190,14 @@ def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,
     locate = SourceTexts(ms.texts).line_of
     show_progress = opts.progress and sys.stderr.isatty()
     try:
+        # redrawn on each update, not by a timer thread: the engine may fork a helper, which needs one thread
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True, disable=not show_progress) as progress:
+                      TimeElapsedColumn(), console=console, transient=True, disable=not show_progress,
+                      auto_refresh=False) as progress:
             task = progress.add_task("Evaluating rules", total=None)
             result = run_scan(
                 ScanInput(inventory, ms.report, locate, opts.inputs), registry, settings, ignores,
-                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total, refresh=True),
             )
     except ConfigError as exc:
         raise UsageError(str(exc)) from None

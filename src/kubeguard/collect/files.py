@@ -93,48 +93,85 @@ def display_path(p: str) -> str:
     return p if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
-def read_paths(paths: Iterable[str], cluster: str, stdin_text: str | None = None) -> ManifestSet:
-    """Read every path: files, directories (recursive), ``-`` for stdin, charts, kustomizations."""
-    out = ManifestSet()
+def read_paths(paths: Iterable[str], cluster: str, stdin_text: str | None = None,
+               parallel: bool = True) -> ManifestSet:
+    """Read every path: files, directories (recursive), ``-`` for stdin, charts, kustomizations.
+
+    Inputs are listed first and read in that order; with ``parallel``, plain files
+    may be parsed ahead on a second core (:mod:`.parallel`), with the same result.
+    """
+    steps: list[tuple[str, Any]] = []
     for p in paths:
         if p == "-":
-            text = stdin_text if stdin_text is not None else sys.stdin.read()
-            _read_text(out, text, "-", "<stdin>", cluster, "stdin")
+            steps.append(("stdin", None))
             continue
         fp = FsPath(p)
         if not fp.exists():
-            out.report.add(InputIssue(f"no such file or directory: {p}", file=p))
-            continue
-        if fp.is_dir():
-            _read_dir(out, fp, cluster)
+            steps.append(("issue", InputIssue(f"no such file or directory: {p}", file=p)))
+        elif fp.is_dir():
+            _plan_dir(steps, fp)
         else:
-            _read_file(out, fp, cluster)
+            steps.append(("file", fp))
+    ahead: dict[FsPath, ManifestSet] = {}
+    if parallel:
+        from .parallel import read_ahead
+
+        plain = [fp for kind, fp in steps if kind == "file" and not _is_snapshot(fp)]
+        ahead = read_ahead(plain, lambda fp: _read_one(fp, cluster))
+    out = ManifestSet()
+    for kind, arg in steps:
+        if kind == "stdin":
+            text = stdin_text if stdin_text is not None else sys.stdin.read()
+            _read_text(out, text, "-", "<stdin>", cluster, "stdin")
+        elif kind == "issue":
+            out.report.add(arg)
+        elif kind == "helm":
+            render_helm(out, arg, cluster)
+        elif kind == "kustomize":
+            render_kustomize(out, arg, cluster)
+        elif arg in ahead:
+            part = ahead.pop(arg)
+            out.objects.extend(part.objects)
+            out.texts.update(part.texts)
+            out.report.merge(part.report)
+        else:
+            _read_file(out, arg, cluster)
     return out
 
 
-def _read_dir(out: ManifestSet, root: FsPath, cluster: str) -> None:
+def _plan_dir(steps: list[tuple[str, Any]], root: FsPath) -> None:
     if (root / "Chart.yaml").is_file():
-        render_helm(out, root, cluster)
+        steps.append(("helm", root))
         return
     if any((root / k).is_file() for k in KUSTOMIZATION_FILES):
-        render_kustomize(out, root, cluster)
+        steps.append(("kustomize", root))
         return
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError as exc:
-        out.report.add(InputIssue(f"cannot read directory: {exc.strerror}", file=display_path(str(root))))
+        steps.append(("issue", InputIssue(f"cannot read directory: {exc.strerror}", file=display_path(str(root)))))
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
-                _read_dir(out, FsPath(entry.path), cluster)
+                _plan_dir(steps, FsPath(entry.path))
         elif entry.name.endswith(YAML_SUFFIXES + JSON_SUFFIXES) and entry.name not in SKIP_FILES:
-            _read_file(out, FsPath(entry.path), cluster)
+            steps.append(("file", FsPath(entry.path)))
+
+
+def _read_one(fp: FsPath, cluster: str) -> ManifestSet:
+    part = ManifestSet()
+    _read_file(part, fp, cluster)
+    return part
+
+
+def _is_snapshot(fp: FsPath) -> bool:
+    return fp.name.endswith((".json.gz", ".snapshot.json")) or _is_gzip(fp)
 
 
 def _read_file(out: ManifestSet, fp: FsPath, cluster: str) -> None:
     shown = display_path(str(fp))
-    if fp.name.endswith((".json.gz", ".snapshot.json")) or _is_gzip(fp):
+    if _is_snapshot(fp):
         from .snapshot import read_snapshot  # local import: snapshot imports this module
 
         read_snapshot(out, fp)

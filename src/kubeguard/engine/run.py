@@ -105,76 +105,20 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
     ignores = ignores or []
     collection = inp.collection
     locate = inp.locate
-    # line lookups wait until the end, so each source document is read once however many rules flag it
-    pending: list[tuple[Finding, K8sObject, Path]] | None = [] if locate is not None else None
-
-    resolve_rule = rule_resolver(registry)
-
+    env = _Env(params, settings, ignores, today, rule_resolver(registry), collection.unavailable, locate)
+    tasks = [(cluster, rule) for cluster in inp.inventory.clusters for rule in rules]
+    outcomes = _evaluate_tasks(tasks, env, on_progress)
     findings: list[Finding] = []
     rule_results: list[RuleResult] = []
-    annotation_cache: dict[int, Any] = {}
-    total = len(rules) * len(inp.inventory.clusters)
-    done = 0
-    for cluster in inp.inventory.clusters:
-        graphs = GraphCache(cluster)
-        unavailable = collection.unavailable.get(cluster.name, {})
-        for rule in rules:
-            ctx = RuleContext(cluster, params[rule.code], graphs, rule)
-            rr = RuleResult(rule.code, cluster.name, Status.NOT_APPLICABLE.value)
-            missing = _missing_inputs(rule, unavailable)
-            if "*" in unavailable:
-                rr.status, rr.reason = Status.UNKNOWN.value, f"cluster not collected: {unavailable['*']}"
-                rule_results.append(rr)
-                continue
-            absent = [k for k in rule.meta.requires if k in unavailable]
-            if absent:  # what a rule requires was not collected: its answer would be a guess
-                rr.status = Status.UNKNOWN.value
-                rr.reason = "not collected: " + ", ".join(f"{k} ({unavailable[k]})" for k in absent)
-                rule_results.append(rr)
-                continue
-            targets = 0
-            not_evaluated: list[str] = []
-            for target, outcome in _evaluate(rule, cluster, ctx):
-                targets += 1
-                if isinstance(outcome, NotEvaluated):
-                    not_evaluated.append(str(outcome))
-                    continue
-                if isinstance(outcome, BaseException):
-                    rr.errors += 1
-                    findings.append(_finding(rule, target, Violation(
-                        f"rule raised {type(outcome).__name__}: {outcome}"), Status.ERROR, cluster, pending))
-                    collection.add(InputIssue(f"rule {rule.code} failed on {target}: {type(outcome).__name__}: "
-                                              f"{outcome}", cluster=cluster.name, level="warning"))
-                    continue
-                if not outcome:
-                    rr.passed += 1
-                    if settings.include_passed and target is not None:
-                        findings.append(_finding(rule, target, Violation("passed"), Status.PASS, cluster, pending))
-                    continue
-                for v in outcome:
-                    obj = v.obj or target
-                    f = _finding(rule, obj, v, Status.FAIL, cluster, pending)
-                    _apply_exemptions(f, obj, rule, ignores, today, annotation_cache, resolve_rule, collection)
-                    if f.status == Status.EXEMPT.value:
-                        rr.exempt += 1
-                    else:
-                        rr.failed += 1
-                    findings.append(f)
-            rr.status = _rule_status(rr, targets, missing)
-            if not_evaluated and rr.status in (Status.PASS.value, Status.NOT_APPLICABLE.value):
-                rr.status, rr.reason = Status.UNKNOWN.value, "; ".join(dict.fromkeys(not_evaluated))
-            if missing and rr.status == Status.UNKNOWN.value:
-                rr.reason = "not collected: " + ", ".join(f"{k} ({unavailable[k]})" for k in missing)
-            elif rr.status == Status.NOT_APPLICABLE.value:
-                rr.reason = rr.reason or "no matching objects"
-            rule_results.append(rr)
-            done += 1
-            if on_progress is not None:
-                on_progress(done, total)
-    if locate is not None:
-        pending.sort(key=_source_order)
-        for f, obj, path in pending:
-            f.line = locate(obj, path)
+    reported: set[int] = set()
+    for out in outcomes:  # in task order, as one process evaluating every task would produce them
+        rule_results.append(out.rule_result)
+        findings.extend(out.findings)
+        for key, issue in out.issues:
+            if key is None or key not in reported:  # an object's annotation problems are reported once
+                if key is not None:
+                    reported.add(key)
+                collection.add(issue)
     findings.sort(key=_finding_key)
     exemptions = [e.to_dict(today) for e in ignores]
     rules_meta = [rule_to_dict(r) for r in rules]
@@ -191,6 +135,122 @@ def run_scan(inp: ScanInput, registry: Registry, settings: Settings | None = Non
         frameworks=evaluate_frameworks(frameworks, rule_results, findings, [c.name for c in inp.inventory.clusters]),
         object_counts={c.name: len(c) for c in inp.inventory.clusters},
     )
+
+
+PARALLEL_MIN_WORK = 300_000  # objects x rules below which a helper process costs more than it saves
+
+
+@dataclass
+class _Env:
+    """Everything a (cluster, rule) evaluation reads; per process: graphs and the annotation cache."""
+
+    params: dict[str, Any]
+    settings: Settings
+    ignores: list[IgnoreEntry]
+    today: date
+    resolve_rule: Callable[[str], Any]
+    unavailable: dict[str, dict[str, str]]
+    locate: Locator | None
+    graphs: dict[str, GraphCache] = field(default_factory=dict)
+    annotations: dict[int, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Outcome:
+    """One rule on one cluster: its result, findings, and input issues keyed for de-duplication."""
+
+    rule_result: RuleResult
+    findings: list[Finding]
+    issues: list[tuple[int | None, InputIssue]]
+
+
+def _evaluate_tasks(tasks: list[tuple[ClusterInventory, Rule]], env: _Env,
+                    on_progress: Callable[[int, int], None] | None) -> list[_Outcome]:
+    """Every task's outcome, in task order; on two cores when the scan is large enough."""
+    from .._fork import helper_usable
+
+    work = sum(len(c) for c in {id(c): c for c, _ in tasks}.values()) * len({r.code for _, r in tasks})
+    if len(tasks) > 1 and work >= PARALLEL_MIN_WORK and helper_usable():
+        from .parallel import evaluate_in_two
+
+        return evaluate_in_two(tasks, env, _evaluate_some, on_progress)
+    return _evaluate_some(tasks, range(len(tasks)), env, on_progress)
+
+
+def _evaluate_some(tasks: list[tuple[ClusterInventory, Rule]], indexes: Iterable[int], env: _Env,
+                   on_progress: Callable[[int, int], None] | None = None) -> list[_Outcome]:
+    """The outcomes of ``tasks[i]`` for each ``i`` taken from ``indexes``, field lines resolved."""
+    # line lookups wait until the end, so each source document is read once however many rules flag it
+    pending: list[tuple[Finding, K8sObject, Path]] | None = [] if env.locate is not None else None
+    out = []
+    for n, i in enumerate(indexes, 1):
+        cluster, rule = tasks[i]
+        graphs = env.graphs.get(cluster.name)
+        if graphs is None:
+            graphs = env.graphs[cluster.name] = GraphCache(cluster)
+        out.append(_evaluate_rule(cluster, rule, graphs, env, pending))
+        if on_progress is not None:
+            on_progress(n, len(tasks))
+    if pending:
+        pending.sort(key=_source_order)
+        for f, obj, path in pending:
+            f.line = env.locate(obj, path)
+    return out
+
+
+def _evaluate_rule(cluster: ClusterInventory, rule: Rule, graphs: GraphCache, env: _Env,
+                   pending: list[tuple[Finding, K8sObject, Path]] | None) -> _Outcome:
+    findings: list[Finding] = []
+    issues: list[tuple[int | None, InputIssue]] = []
+    out = _Outcome(RuleResult(rule.code, cluster.name, Status.NOT_APPLICABLE.value), findings, issues)
+    rr = out.rule_result
+    unavailable = env.unavailable.get(cluster.name, {})
+    missing = _missing_inputs(rule, unavailable)
+    if "*" in unavailable:
+        rr.status, rr.reason = Status.UNKNOWN.value, f"cluster not collected: {unavailable['*']}"
+        return out
+    absent = [k for k in rule.meta.requires if k in unavailable]
+    if absent:  # what a rule requires was not collected: its answer would be a guess
+        rr.status = Status.UNKNOWN.value
+        rr.reason = "not collected: " + ", ".join(f"{k} ({unavailable[k]})" for k in absent)
+        return out
+    ctx = RuleContext(cluster, env.params[rule.code], graphs, rule)
+    targets = 0
+    not_evaluated: list[str] = []
+    for target, outcome in _evaluate(rule, cluster, ctx):
+        targets += 1
+        if isinstance(outcome, NotEvaluated):
+            not_evaluated.append(str(outcome))
+            continue
+        if isinstance(outcome, BaseException):
+            rr.errors += 1
+            findings.append(_finding(rule, target, Violation(
+                f"rule raised {type(outcome).__name__}: {outcome}"), Status.ERROR, cluster, pending))
+            issues.append((None, InputIssue(f"rule {rule.code} failed on {target}: {type(outcome).__name__}: "
+                                            f"{outcome}", cluster=cluster.name, level="warning")))
+            continue
+        if not outcome:
+            rr.passed += 1
+            if env.settings.include_passed and target is not None:
+                findings.append(_finding(rule, target, Violation("passed"), Status.PASS, cluster, pending))
+            continue
+        for v in outcome:
+            obj = v.obj or target
+            f = _finding(rule, obj, v, Status.FAIL, cluster, pending)
+            _apply_exemptions(f, obj, rule, env.ignores, env.today, env.annotations, env.resolve_rule, issues)
+            if f.status == Status.EXEMPT.value:
+                rr.exempt += 1
+            else:
+                rr.failed += 1
+            findings.append(f)
+    rr.status = _rule_status(rr, targets, missing)
+    if not_evaluated and rr.status in (Status.PASS.value, Status.NOT_APPLICABLE.value):
+        rr.status, rr.reason = Status.UNKNOWN.value, "; ".join(dict.fromkeys(not_evaluated))
+    if missing and rr.status == Status.UNKNOWN.value:
+        rr.reason = "not collected: " + ", ".join(f"{k} ({unavailable[k]})" for k in missing)
+    elif rr.status == Status.NOT_APPLICABLE.value:
+        rr.reason = rr.reason or "no matching objects"
+    return out
 
 
 def _missing_inputs(rule: Rule, unavailable: dict[str, str]) -> list[str]:
@@ -268,7 +328,7 @@ def _source_order(item: tuple[Finding, K8sObject, Path]) -> tuple[str, int]:
 
 def _apply_exemptions(f: Finding, obj: K8sObject, rule: Rule, ignores: list[IgnoreEntry], today: date,
                       cache: dict[int, Any], resolve_rule: Callable[[str], str | None],
-                      collection: CollectionReport) -> None:
+                      issues: list[tuple[int | None, InputIssue]]) -> None:
     if obj is not None:
         parsed = cache.get(id(obj))
         if parsed is None:
@@ -277,8 +337,8 @@ def _apply_exemptions(f: Finding, obj: K8sObject, rule: Rule, ignores: list[Igno
                 ann = {**spec, **ann}
             parsed = parse_annotations(ann, resolve_rule)
             for e in parsed.errors:
-                collection.add(InputIssue(f"{obj}: {e}; not applied", file=obj.source.file, line=obj.source.line,
-                                          cluster=obj.cluster))
+                issues.append((id(obj), InputIssue(f"{obj}: {e}; not applied", file=obj.source.file,
+                                                   line=obj.source.line, cluster=obj.cluster)))
             cache[id(obj)] = parsed
         ex = parsed.exemptions.get(rule.code) or parsed.exemptions.get("*")
         if ex is not None:
