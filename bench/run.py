@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -53,8 +54,9 @@ TARGET_RSS_MB = 300.0
 @dataclass
 class Measure:
     wall: float  # seconds, whole process
-    cpu: float  # user + system seconds
-    rss_mb: float  # peak resident set size
+    cpu: float  # user + system seconds, helpers included
+    rss_mb: float  # peak resident set size of the largest single process (wait4)
+    tree_mb: float  # peak proportional set size of the scan and its helpers together (sampled)
     code: int
 
 
@@ -68,6 +70,7 @@ class Row:
     walls: list[float] = field(default_factory=list)
     cpu: float = 0.0
     rss_mb: float = 0.0
+    tree_mb: float = 0.0
     floor_s: float | None = None  # parse-only seconds for the same files
     floor_wall: float | None = None  # the parse-floor process, start to end
     checkov_s: float | None = None  # Checkov's measured time for the same input, when known
@@ -92,15 +95,47 @@ class Row:
 
 
 def measure(argv: list[str], log: Path) -> Measure:
-    """Run ``argv`` to completion; wall time, CPU time and peak RSS of that process alone."""
+    """Run ``argv`` to completion: wall time, CPU time and peak memory of that process and its helpers."""
     with log.open("wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 cwd=ROOT, env={**os.environ, "NO_COLOR": "1"})
+        peak = [0]
+        stop = threading.Event()
+        sampler = threading.Thread(target=_sample_tree, args=(proc.pid, peak, stop), daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        stop.set()
+        sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Measure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
+    return Measure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0] / 1024, proc.returncode)
+
+
+def _sample_tree(pid: int, peak: list[int], stop: threading.Event, every: float = 0.1) -> None:
+    """Peak of the summed PSS (kB) of ``pid`` and its children; PSS splits shared copy-on-write pages fairly."""
+    while not stop.wait(every):
+        total = 0
+        for p in [pid, *_children(pid)]:
+            try:
+                with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as fh:
+                    total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+            except (OSError, StopIteration, ValueError):
+                continue
+        peak[0] = max(peak[0], total)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit() and int(entry.name) > pid:
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
 
 
 def fail(msg: str) -> None:
@@ -131,7 +166,8 @@ class Bench:
         if m.code not in ok_codes:
             tail = log.read_text(errors="replace").strip().splitlines()[-5:]
             fail(f"{label} exited {m.code}:\n  " + "\n  ".join(tail))
-        self.console.print(f"  {label}: {m.wall:.2f} s, {m.rss_mb:.0f} MB", highlight=False)
+        self.console.print(f"  {label}: {m.wall:.2f} s, {m.cpu:.2f} s CPU, {m.rss_mb:.0f} MB RSS, "
+                           f"{m.tree_mb:.0f} MB PSS with helpers", highlight=False)
         return m
 
     def floor(self, row: Row, path: Path) -> None:
@@ -146,12 +182,12 @@ class Bench:
 
     def scan(self, row: Row, argv_for: "callable[[Path], list[str]]") -> None:
         report = self.tmp / "report.json"
-        rss = cpu = 0.0
+        rss = tree = cpu = 0.0
         for i in range(self.args.repeat):
             m = self.step(f"{row.name}: scan {i + 1}/{self.args.repeat}", argv_for(report))
             row.walls.append(m.wall)
-            rss, cpu = max(rss, m.rss_mb), cpu + m.cpu
-        row.rss_mb, row.cpu = rss, cpu / self.args.repeat
+            rss, tree, cpu = max(rss, m.rss_mb), max(tree, m.tree_mb), cpu + m.cpu
+        row.rss_mb, row.tree_mb, row.cpu = rss, tree, cpu / self.args.repeat
         doc = orjson.loads(report.read_bytes())
         row.objects = sum(c["summary"]["objects"] for c in doc["clusters"])
         row.rules = len(doc["rules"])
@@ -217,12 +253,12 @@ class Bench:
 
 def table(rows: list[Row]) -> Table:
     t = Table(title="kubeguard benchmark", title_justify="left")
-    for col in ("run", "objects", "rules", "fails", "wall s", "CPU s", "objects/s", "peak MB", "parse s",
+    for col in ("run", "objects", "rules", "fails", "wall s", "CPU s", "objects/s", "RSS MB", "all MB", "parse s",
                 "× parse", "× Checkov"):
         t.add_column(col, justify="left" if col == "run" else "right")
     for r in rows:
         t.add_row(r.name, f"{r.objects:,}", str(r.rules), f"{r.findings:,}", f"{r.wall:.2f}", f"{r.cpu:.2f}",
-                  f"{r.per_s:,.0f}", f"{r.rss_mb:.0f}", f"{r.floor_s:.2f}" if r.floor_s else "-",
+                  f"{r.per_s:,.0f}", f"{r.rss_mb:.0f}", f"{r.tree_mb:.0f}", f"{r.floor_s:.2f}" if r.floor_s else "-",
                   f"{r.vs_floor:.2f}" if r.vs_floor else "-", f"{r.vs_checkov:.0f}")
     return t
 
@@ -232,7 +268,8 @@ def targets(row: Row) -> list[tuple[str, bool]]:
         (f"≥{TARGET_CHECKOV_X:.0f}× Checkov's throughput: {row.vs_checkov:.0f}×", row.vs_checkov >= TARGET_CHECKOV_X),
         (f"≤{TARGET_FLOOR_X}× the C loader's parse time: {row.vs_floor:.2f}× "
          f"({row.wall:.2f} s against {row.floor_s:.2f} s)", (row.vs_floor or 99) <= TARGET_FLOOR_X),
-        (f"peak memory <{TARGET_RSS_MB:.0f} MB: {row.rss_mb:.0f} MB", row.rss_mb < TARGET_RSS_MB),
+        (f"peak memory <{TARGET_RSS_MB:.0f} MB: {row.tree_mb:.0f} MB with helpers (largest process {row.rss_mb:.0f} MB)",
+         max(row.tree_mb, row.rss_mb) < TARGET_RSS_MB),
     ]
 
 
@@ -267,9 +304,10 @@ def main(argv: list[str] | None = None) -> int:
     out.print(table(rows))
     for r in rows:
         out.print(f"  {r.name}: {r.what}")
-    out.print(f"wall s: whole process, median of {args.repeat}; fails: FAIL findings; parse s: PyYAML CSafeLoader "
-              f"alone on the same files; × parse = wall ÷ parse s; × Checkov = {CHECKOV_CORPUS_S} s ÷ wall on the "
-              f"corpus, else objects/s ÷ {CHECKOV_RES_PER_S:.0f}.")
+    out.print(f"wall s: whole process, median of {args.repeat}; CPU s: with helper processes; fails: FAIL findings; "
+              f"RSS MB: largest single process; all MB: peak PSS of the scan and its helpers together; parse s: "
+              f"PyYAML CSafeLoader alone on the same files; × parse = wall ÷ parse s; × Checkov = "
+              f"{CHECKOV_CORPUS_S} s ÷ wall on the corpus, else objects/s ÷ {CHECKOV_RES_PER_S:.0f}.")
     corpus = next((r for r in rows if r.name == "corpus"), None)
     if corpus is not None:
         out.print("Targets on the corpus (issue 2 §12):")
