@@ -46,7 +46,7 @@ def test_parallel_read_equals_sequential(tmp_path, small_threshold, monkeypatch)
     assert "never-shown" not in repr(_as_data(par)["objects"])
 
 
-def test_parallel_read_of_the_corpus_equals_sequential(corpus):
+def test_parallel_read_of_the_corpus_equals_sequential(corpus, small_threshold):
     seq = read_paths([str(corpus)], "c", parallel=False)
     par = read_paths([str(corpus)], "c", parallel=True)
     assert len(seq.objects) > 3000
