@@ -18,21 +18,20 @@ named ports, egress to other tiers and ipBlocks) and times:
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
+from bench.nca_io import find_nca, pod_connections, run_connectivity, write_inputs  # noqa: E402
 from kubeguard.collect.files import read_paths  # noqa: E402
 from kubeguard.graph.network import _bits, build  # noqa: E402
 from kubeguard.graph.network_matrix import build_matrix  # noqa: E402
@@ -88,19 +87,39 @@ def generate(n_pods: int, n_policies: int, replicas: int, seed: int = 42) -> tup
                  "ports": [{"port": PORTS[tier][0]}]},
                 {"to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8", "169.254.169.254/32"]}}],
                  "ports": [{"port": 443}]}]}
-        else:
+        else:  # per-workload ingress: several rules, each with a few peers and ports, like hand-written policies
             ns, labels = workloads[r.randrange(len(workloads))]
-            tier = labels["tier"]
-            peers = [{"podSelector": {"matchLabels": {"tier": r.choice(TIERS)}}},
-                     {"namespaceSelector": {"matchLabels": {"team": f"t{r.randrange(7)}"}},
-                      "podSelector": {"matchExpressions": [{"key": "tier", "operator": "In",
-                                                            "values": r.sample(TIERS, 2)}]}}]
-            spec = {"podSelector": {"matchLabels": {"app": labels["app"]}}, "policyTypes": ["Ingress"], "ingress": [
-                {"from": r.sample(peers, r.randint(1, 2)), "ports": [{"port": PORTS[tier][1]}]},
-                {"from": [{"namespaceSelector": {"matchLabels": {"env": "prod"}}}], "ports": [{"port": 9090}]}]}
+            spec = {"podSelector": {"matchLabels": {"app": labels["app"]}}, "policyTypes": ["Ingress"],
+                    "ingress": [{"from": [_peer(r) for _ in range(r.randint(2, 3))],
+                                 "ports": [_port(r) for _ in range(r.randint(1, 3))]}
+                                for _ in range(r.randint(2, 3))]}
         policies.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
                          "metadata": {"name": f"np{i}", "namespace": ns}, "spec": spec})
     return namespaces, pods, policies
+
+
+def _peer(r: random.Random) -> dict:
+    k = r.random()
+    if k < 0.3:
+        return {"podSelector": {"matchLabels": {"tier": r.choice(TIERS), "version": r.choice(("v1", "v2"))}}}
+    if k < 0.6:
+        return {"namespaceSelector": {"matchExpressions": [{"key": "team", "operator": "NotIn",
+                                                            "values": [f"t{r.randrange(7)}"]}]},
+                "podSelector": {"matchLabels": {"tier": r.choice(TIERS)}}}
+    if k < 0.8:
+        return {"namespaceSelector": {"matchLabels": {"env": r.choice(("prod", "dev"))}}}
+    b = r.randrange(256)
+    return {"ipBlock": {"cidr": f"10.{b}.0.0/16", "except": [f"10.{b}.{r.randrange(256)}.0/24"]}}
+
+
+def _port(r: random.Random) -> dict:
+    k = r.random()
+    if k < 0.4:
+        return {"port": r.choice((80, 443, 8080, 9000, 5432))}
+    if k < 0.7:
+        return {"port": r.choice(("http", "grpc", "metrics", "pg", "redis", "prom"))}
+    lo = r.choice((1000, 3000, 8000))
+    return {"port": lo, "endPort": lo + r.choice((10, 100, 999))}
 
 
 def kubeguard_graph(docs: list[dict]):
@@ -111,10 +130,7 @@ def kubeguard_graph(docs: list[dict]):
 def time_small(n_pods: int, n_policies: int, replicas: int, nca: str | None, out: Path) -> None:
     namespaces, pods, policies = generate(n_pods, n_policies, replicas)
     d = out / "small"
-    d.mkdir()
-    (d / "ns.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": namespaces}))
-    (d / "pods.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": pods}))
-    (d / "np.yaml").write_text(yaml.safe_dump_all(policies))
+    write_inputs(d, namespaces, pods, policies)
     t0 = time.process_time()
     ms = read_paths([str(d)], "bench")
     g = build(Inventory.build([ClusterFacts("bench")], ms.objects).cluster("bench"))
@@ -140,13 +156,15 @@ def time_small(n_pods: int, n_policies: int, replicas: int, nca: str | None, out
               "network-config-analyzer); skipped")
         return
     c0, w0 = _child_cpu(), time.perf_counter()
-    proc = subprocess.run([nca, "--connectivity", str(d / "np.yaml"), "--pod_list", str(d / "pods.yaml"),
-                           "--ns_list", str(d / "ns.yaml"), "-o", "txt_no_fw_rules", "--output_endpoints", "pods"],
-                          capture_output=True, text=True, check=False)
+    proc = run_connectivity(nca, d)
     theirs, nca_wall = _child_cpu() - c0, time.perf_counter() - w0
     lines = sum(1 for line in proc.stdout.splitlines() if " => " in line)
     status = "" if proc.returncode == 0 else f" (exit {proc.returncode}: {proc.stderr.strip()[-200:]})"
     print(f"  NCA        CPU {theirs:.1f} s, wall {nca_wall:.1f} s · {lines:,} connection lines{status}")
+    mine, other = g.connections(), pod_connections(proc.stdout)
+    differ = sum(1 for k in set(mine) | set(other) if k[0] != k[1] and mine.get(k) != other.get(k))
+    print(f"  agreement  {len(g.pods) * (len(g.pods) - 1) - differ:,} of {len(g.pods) * (len(g.pods) - 1):,} pod "
+          f"pairs get the same ports from both")
     print(f"  speed-up   {theirs / ours:,.0f}x (CPU, engine to JSON), {theirs / cli_cpu:,.0f}x (CPU, command "
           f"against command)")
 
@@ -184,12 +202,7 @@ def main() -> None:
     ap.add_argument("--only", choices=("small", "large"))
     ap.add_argument("--no-nca", action="store_true", help="do not run network-config-analyzer")
     args = ap.parse_args()
-    nca = None
-    if not args.no_nca:
-        for cand in (os.environ.get("KUBEGUARD_NCA"), str(ROOT / ".venv-nca" / "bin" / "nca"), shutil.which("nca")):
-            if cand and os.access(cand, os.X_OK):
-                nca = cand
-                break
+    nca = None if args.no_nca else find_nca()
     with tempfile.TemporaryDirectory() as tmp:
         if args.only in (None, "small"):
             time_small(400, 100, args.small_replicas, nca, Path(tmp))

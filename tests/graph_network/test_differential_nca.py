@@ -27,40 +27,26 @@ filtered, not ignored:
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import yaml
 
-from kubeguard.graph.network_sets import PROTOCOLS, PortSet
+from bench.nca_io import find_nca, pod_connections, run_connectivity, write_inputs
+from kubeguard.graph.network_sets import PortSet
 
-from ..conftest import ROOT
 from .helpers import graph
 from .scenarios import scenario
 
 SEEDS = range(100, 124)
-
-
-def _nca() -> str | None:
-    for cand in (os.environ.get("KUBEGUARD_NCA"), str(ROOT / ".venv-nca" / "bin" / "nca"), shutil.which("nca")):
-        if cand and os.access(cand, os.X_OK):
-            return cand
-    return None
-
-
-NCA = _nca()
+NCA = find_nca()
 pytestmark = pytest.mark.skipif(
     NCA is None, reason="network-config-analyzer not installed: python3 -m venv .venv-nca && "
                         ".venv-nca/bin/pip install network-config-analyzer (or set KUBEGUARD_NCA)")
 
 
 def _as_stored(doc: dict) -> dict:
-    """A NetworkPolicy as the API server stores it: policyTypes defaulted, ignored rules gone."""
+    """A NetworkPolicy as the API server stores it: policyTypes and podSelector defaulted, ignored rules gone."""
     spec = dict(doc["spec"])
     spec.setdefault("podSelector", {})  # a struct in the API: absent is stored as {}
     types = spec.get("policyTypes") or (["Ingress"] + (["Egress"] if spec.get("egress") else []))
@@ -71,48 +57,14 @@ def _as_stored(doc: dict) -> dict:
     return {**doc, "spec": spec}
 
 
-_CONN = re.compile(r"\{protocols:([A-Z, ]+?)(?:,dst_ports:([0-9,\-]+))?\}")
-
-
-def _parse_conn(text: str) -> PortSet:
-    text = text.strip()
-    if text == "All connections":
-        return PortSet.all()
-    out = PortSet.none()
-    for m in _CONN.finditer(text):
-        for proto in (p.strip() for p in m.group(1).split(",")):
-            if proto not in PROTOCOLS:
-                continue
-            if m.group(2) is None:
-                out = out | PortSet.of(proto)
-                continue
-            for part in m.group(2).split(","):
-                lo, _, hi = part.partition("-")
-                out = out | PortSet.of(proto, int(lo), int(hi or lo))
-    return out
-
-
 def _run_nca(seed: int, tmp: Path) -> tuple[list[dict], dict[tuple[str, str], PortSet], str]:
     docs = scenario(seed, n_ns=4, n_pods=10, n_policies=8, nca_safe=True)
-    d = tmp / f"s{seed}"
-    d.mkdir()
-    kinds = {"Namespace": [], "Pod": [], "NetworkPolicy": []}
+    kinds: dict[str, list[dict]] = {"Namespace": [], "Pod": [], "NetworkPolicy": []}
     for doc in docs:
         kinds[doc["kind"]].append(_as_stored(doc) if doc["kind"] == "NetworkPolicy" else doc)
-    for name, items in (("ns", kinds["Namespace"]), ("pods", kinds["Pod"])):
-        (d / f"{name}.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": items}))
-    (d / "np.yaml").write_text(yaml.safe_dump_all(kinds["NetworkPolicy"]))
-    proc = subprocess.run([NCA, "--connectivity", str(d / "np.yaml"), "--pod_list", str(d / "pods.yaml"),
-                           "--ns_list", str(d / "ns.yaml"), "-o", "txt_no_fw_rules", "--output_endpoints", "pods"],
-                          capture_output=True, text=True, timeout=120, check=False)
-    conns: dict[tuple[str, str], PortSet] = {}
-    for line in proc.stdout.splitlines():
-        m = re.match(r"^(\S+) => (\S+) : (.*)$", line)
-        if not m or "/" not in m.group(1) or "/" not in m.group(2):
-            continue
-        key = (m.group(1), m.group(2))
-        conns[key] = conns.get(key, PortSet.none()) | _parse_conn(m.group(3))
-    return docs, conns, proc.stdout + proc.stderr
+    write_inputs(tmp / f"s{seed}", kinds["Namespace"], kinds["Pod"], kinds["NetworkPolicy"])
+    proc = run_connectivity(NCA, tmp / f"s{seed}", timeout=120)
+    return docs, pod_connections(proc.stdout), proc.stdout + proc.stderr
 
 
 @pytest.fixture(scope="module")
