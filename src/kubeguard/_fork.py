@@ -6,7 +6,8 @@ work is split with one forked helper: it inherits everything already loaded
 The callers keep results identical to a single-process run and redo the
 helper's share themselves when it fails.
 
-Only on Linux, with two or more usable cores and no other thread running
+Only on Linux, with two or more usable cores of which one is idle (on a busy
+machine the helper's copying is pure overhead), and no other thread running
 (forking a threaded process is unsafe).
 """
 
@@ -24,9 +25,11 @@ def helper_usable() -> bool:
     if not sys.platform.startswith("linux") or threading.active_count() != 1:
         return False
     try:
-        return len(os.sched_getaffinity(0)) >= 2
+        cores = len(os.sched_getaffinity(0))
+        busy = os.getloadavg()[0]
     except (AttributeError, OSError):  # pragma: no cover
-        return (os.cpu_count() or 1) >= 2
+        return False
+    return cores >= 2 and busy <= cores - 1
 
 
 class Helper:
