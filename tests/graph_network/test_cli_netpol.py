@@ -13,7 +13,7 @@ from kubeguard.collect.snapshot import SnapshotCluster, write_snapshot
 from kubeguard.model import ClusterFacts
 
 from ..conftest import CORPUS
-from .helpers import graph, netpol, ns, pod
+from .helpers import graph, netpol, ns, pod, reach
 
 RUN = CliRunner()
 DEMO = CORPUS / "microservices-demo" / "release" / "kubernetes-manifests.yaml"
@@ -171,3 +171,41 @@ def test_suggest_keeps_service_traffic_and_denies_the_rest(tmp_path):
                 assert not extra and not got.ranges("UDP") and not got.ranges("SCTP"), \
                     f"{a.id} -> {b.id} allows more than the Service ports: {got}"
     assert not any(dst == "default/loadgenerator" for _, dst in conns), "no Service backs loadgenerator"
+
+
+def test_matrix_practice_and_spec_differ_on_a_cni_that_enforces_nothing(small):
+    practice = json.loads(kg("netpol", "matrix", str(small), "-f", "json", "--cni", "flannel").stdout)
+    spec = json.loads(kg("netpol", "matrix", str(small), "-f", "json", "--cni", "flannel", "--spec").stdout)
+    assert all(r["allowed"] and r["port"] is None for r in practice), "Flannel enforces nothing"
+    assert {(r["src"], r["dst"], r["protocol"], r["port"]): r["allowed"] for r in spec}[("y/c", "x/b", "TCP", None)] \
+        is False
+    table = kg("netpol", "matrix", str(small), "--cni", "flannel").stdout
+    assert "differ between the policies as written and what Flannel enforces" in table
+
+
+def test_suggest_opens_the_ingress_controller_and_its_backends(tmp_path):
+    dep = {"apiVersion": "apps/v1", "kind": "Deployment",
+           "metadata": {"name": "ingress-nginx-controller", "namespace": "ingress-nginx"},
+           "spec": {"template": {"metadata": {"labels": {"app.kubernetes.io/name": "ingress-nginx"}}, "spec": {
+               "containers": [{"name": "controller", "image": "ingress-nginx/controller:v1.11",
+                               "ports": [{"containerPort": 80, "name": "http"},
+                                         {"containerPort": 443, "name": "https"}]}]}}}}
+    web = pod("shop", "web", {"app": "web"}, [(8080, "http")])
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "shop"},
+           "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": "http"}]}}
+    ing = {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web", "namespace": "shop"},
+           "spec": {"rules": [{"host": "shop.example.com", "http": {"paths": [
+               {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}}
+    f = tmp_path / "app.yaml"
+    f.write_text(yaml.safe_dump_all([dep, web, svc, ing]))
+    r = kg("netpol", "suggest", str(f))
+    assert r.exit_code == 0, r.output
+    docs = list(yaml.safe_load_all(r.stdout))
+    names = {(d["metadata"]["namespace"], d["metadata"]["name"]) for d in docs}
+    assert ("ingress-nginx", "allow-ingress-nginx-controller-from-anywhere") in names
+    assert ("shop", "allow-web") in names and ("shop", "default-deny") in names
+    g = graph(dep, web, svc, ing, *docs)
+    assert reach(g, "203.0.113.7", "ingress-nginx/ingress-nginx-controller", 443)
+    assert reach(g, "ingress-nginx/ingress-nginx-controller", "shop/web", 8080)
+    assert not reach(g, "ingress-nginx/ingress-nginx-controller", "shop/web", 9090)
+    assert not reach(g, "shop/web", "93.184.216.34", 443), "egress to the internet stays closed"

@@ -56,9 +56,17 @@ def _svc_ports(svc: K8sObject, pods: tuple[PodEndpoint, ...]) -> list[dict[str, 
 
 
 def backends(cluster: ClusterInventory, g: NetworkGraph) -> list[Backend]:
+    """Services with backend pods and ports; ``external`` when clients outside the cluster reach them directly.
+
+    Traffic through an Ingress or a Gateway route comes from the controller's pods, which are in-cluster
+    clients, when the input has a controller; otherwise the controller is unknown (perhaps on the host
+    network) and the backends stay open to any source on their target ports.
+    """
+    has_controller = any(_is_controller(p) and not p.host_network for p in g.pods)
     exposed: dict[tuple[str | None, str], str] = {}
     for e in exposures(cluster):
-        exposed.setdefault((e.namespace, e.service), e.how)
+        if e.obj.kind == "Service" or not has_controller:
+            exposed.setdefault((e.namespace, e.service), e.how)
     out = []
     for svc in cluster.of_kind("Service"):
         pods = tuple(p for p in service_pods(g, svc) if not p.host_network)
