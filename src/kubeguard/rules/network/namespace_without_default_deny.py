@@ -64,7 +64,7 @@ META = RuleMeta(
             Param(name="directions", type="list[str]", default=["ingress", "egress"],
                   description="Directions that need a default deny: ingress, egress or both.")),
     lifecycle=Lifecycle.preview("0.1.0"),
-    peers={"kubescape": ("C-0030", "C-0206")},
+    peers={"kubescape": ("C-0030", "C-0206", "C-0054", "C-0049")},
 )
 
 
