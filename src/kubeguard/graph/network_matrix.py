@@ -9,6 +9,7 @@ between different pods of the same group is kept on the diagonal.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -93,10 +94,15 @@ def _parts(ports: PortSet, protocols: tuple[str, ...]) -> list[tuple[str, int | 
     return out
 
 
+def _natural(name: str) -> list[Any]:
+    """Sort key reading digit runs as numbers: ns2 before ns10, app9 before app10."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
+
+
 def build_matrix(g: NetworkGraph, level: str = "pod", practice: bool = True) -> Matrix:
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}")
-    names = sorted({node_id(p, level) for p in g.pods})
+    names = sorted({node_id(p, level) for p in g.pods}, key=_natural)
     index = {n: i for i, n in enumerate(names)}
     nss = [n.split("/", 1)[0] for n in names]
     allowed = _aggregate(g, level, index, practice)
