@@ -9,7 +9,7 @@ never care which object shape it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .objects import K8sObject, Path
@@ -128,6 +128,8 @@ class PodSpecView:
     spec: dict[str, Any]
     base: Path
     pod_metadata: dict[str, Any]
+    # container views per list, built once: every workload rule walks the same containers
+    _views: dict[str, tuple[ContainerView, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def path(self, *rest: str | int) -> Path:
         return self.base + rest
@@ -166,11 +168,13 @@ class PodSpecView:
         return str(v) if v else "default"
 
     def containers_of(self, list_name: str) -> Iterator[ContainerView]:
-        items = self.spec.get(list_name)
-        if isinstance(items, list):
-            for i, c in enumerate(items):
-                if isinstance(c, dict):
-                    yield ContainerView(self, list_name, i, c)
+        views = self._views.get(list_name)
+        if views is None:
+            items = self.spec.get(list_name)
+            views = tuple(ContainerView(self, list_name, i, c) for i, c in enumerate(items) if isinstance(c, dict)) \
+                if isinstance(items, list) else ()
+            self._views[list_name] = views
+        return iter(views)
 
     def containers(self) -> Iterator[ContainerView]:
         return self.containers_of("containers")
