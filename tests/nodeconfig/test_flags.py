@@ -77,8 +77,8 @@ def test_defaults_by_absence_and_messages_say_default():
 
 
 def test_feature_gates_merge_key_by_key():
-    s = cl("--feature-gates=A=true,RotateKubeletServerCertificate=true", "--feature-gates=RotateKubeletServerCertificate=false",
-           spec=KUBE_CONTROLLER_MANAGER)["feature-gates"]
+    s = cl("--feature-gates=A=true,RotateKubeletServerCertificate=true",
+           "--feature-gates=RotateKubeletServerCertificate=false", spec=KUBE_CONTROLLER_MANAGER)["feature-gates"]
     assert s.mapping() == {"A": True, "RotateKubeletServerCertificate": False}
     with pytest.raises(FlagError, match="not key=value"):
         cl("--feature-gates=Broken", spec=KUBE_CONTROLLER_MANAGER)["feature-gates"].mapping()
@@ -94,7 +94,8 @@ def test_go_bools_and_invalid_values():
 
 
 def test_args_only_and_command_plus_args():
-    flags = parse(KUBE_APISERVER, {"image": "registry.k8s.io/kube-apiserver:v1.31.2", "args": ["--profiling=false"]}, BASE)
+    image = "registry.k8s.io/kube-apiserver:v1.31.2"
+    flags = parse(KUBE_APISERVER, {"image": image, "args": ["--profiling=false"]}, BASE)
     assert flags["profiling"].boolean() is False and flags["profiling"].path == BASE + ("args", 0)
     flags = parse(KUBE_APISERVER, {"command": ["/usr/local/bin/kube-apiserver"], "args": ["--profiling=false"]}, BASE)
     assert flags["profiling"].path == BASE + ("args", 0)
@@ -103,7 +104,8 @@ def test_args_only_and_command_plus_args():
 
 
 def test_shell_script_command_is_split_like_a_shell():
-    c = {"command": ["/bin/sh", "-c", "exec kube-apiserver --audit-log-path='/var/log/a b.log' --profiling=false && true"]}
+    script = "exec kube-apiserver --audit-log-path='/var/log/a b.log' --profiling=false && true"
+    c = {"command": ["/bin/sh", "-c", script]}
     assert runs(KUBE_APISERVER, c)
     flags = parse(KUBE_APISERVER, c, BASE)
     assert flags["audit-log-path"].raw == "/var/log/a b.log"
@@ -130,7 +132,8 @@ def test_etcd_go_flag_syntax_environment_and_stop_at_first_argument():
                          "env": [{"name": "ETCD_PEER_AUTO_TLS", "value": "false"},
                                  {"name": "ETCD_CERT_FILE", "value": "/pki/server.crt"},
                                  {"name": "ETCD_AUTO_TLS", "value": "true"},
-                                 {"name": "ETCD_KEY_FILE", "valueFrom": {"secretKeyRef": {"name": "x", "key": "y"}}}]}, BASE)
+                                 {"name": "ETCD_KEY_FILE", "valueFrom": {"secretKeyRef": {"name": "x", "key": "y"}}}]},
+                  BASE)
     assert flags["client-cert-auth"].boolean() is True
     assert flags["auto-tls"].boolean() is False  # the flag shadows ETCD_AUTO_TLS
     assert flags["peer-auto-tls"].boolean() is False  # after "stray" Go stops parsing, so the variable decides

@@ -51,8 +51,8 @@ def test_kubeadm_multi_document_config_uses_the_kubelet_document(tmp_path):
 
 
 def test_drop_ins_merge_like_the_kubelet(tmp_path):
-    base = _write(tmp_path, "config.yaml", KC + "authentication:\n  anonymous: {enabled: true}\n  webhook: {enabled: true}\n"
-                                           "tlsCipherSuites: [A, B]\n")
+    base = _write(tmp_path, "config.yaml", KC + "authentication:\n  anonymous: {enabled: true}\n"
+                                           "  webhook: {enabled: true}\ntlsCipherSuites: [A, B]\n")
     drop = _write(tmp_path, "10-hardening.conf", KC + "authentication:\n  anonymous: {enabled: false}\n"
                                                  "tlsCipherSuites: [C]\n")
     report = CollectionReport()
@@ -76,7 +76,8 @@ def test_nodes_are_named_after_files_and_collisions_get_a_suffix(tmp_path):
 @pytest.mark.parametrize("text,message,line", [
     ("readOnlyPort: [unclosed\n", "YAML syntax error", 2),
     ("apiVersion: v1\nkind: ConfigMap\n", "not a kubelet configuration", None),
-    ("apiVersion: kubelet.config.k8s.io/v1alpha1\nkind: KubeletConfiguration\n", "apiVersion 'kubelet.config.k8s.io/v1alpha1' is not supported", None),
+    ("apiVersion: kubelet.config.k8s.io/v1alpha1\nkind: KubeletConfiguration\n",
+     "apiVersion 'kubelet.config.k8s.io/v1alpha1' is not supported", None),
     (KC + "---\n" + KC, "2 kubelet configurations in one file", None),
     ('{"kubeletconfig": ', "invalid JSON", None),
 ])
@@ -145,8 +146,8 @@ def test_cli_scans_node_configuration_alone_and_with_manifests(tmp_path):
     assert doc["inputs"]["mode"] == "node-config"
     status = {r["rule"]: r["status"] for r in doc["ruleResults"]}
     assert status["ND001"] == "PASS" and status["ND007"] == "UNKNOWN"
-    p = kg("scan", str(DATA / "kube-apiserver-hardened.yaml"), "--node-config", str(DATA / "kubelet-configz-hardened.json"),
-           "--framework", "cis-kubernetes", "-f", "json", "--no-progress")
+    p = kg("scan", str(DATA / "kube-apiserver-hardened.yaml"), "--node-config",
+           str(DATA / "kubelet-configz-hardened.json"), "--framework", "cis-kubernetes", "-f", "json", "--no-progress")
     assert p.returncode == 0, p.stderr
     [fw] = json.loads(p.stdout)["frameworks"]
     req = {r["id"]: r for r in fw["clusters"][0]["requirements"]}

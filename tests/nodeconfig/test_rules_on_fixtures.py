@@ -109,11 +109,11 @@ def test_insecure_kubelet_findings_name_node_and_field(fixture):
 
 def _pod(tmp_path, component, *flags, name="x.yaml"):
     p = tmp_path / name
+    container = {"name": component, "image": f"registry.k8s.io/{component}:v1.31.2", "command": [component, *flags]}
     p.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "Pod",
                                  "metadata": {"name": component, "namespace": "kube-system",
                                               "labels": {"component": component}},
-                                 "spec": {"containers": [{"name": component, "image": f"registry.k8s.io/{component}:v1.31.2",
-                                                          "command": [component, *flags]}]}}))
+                                 "spec": {"containers": [container]}}))
     return p
 
 

@@ -108,10 +108,11 @@ def read_config(path: str) -> dict[str, Any]:
             raise NodeConfigError(f"{KIND} apiVersion {doc.get('apiVersion')!r} is not supported "
                                   f"(expected {API_VERSION})", shown)
         config = {k: v for k, v in doc.items() if k not in ("apiVersion", "kind")}
-    return _redact(config)
+    return redact_config(config)
 
 
-def _redact(config: dict[str, Any]) -> dict[str, Any]:
+def redact_config(config: dict[str, Any]) -> dict[str, Any]:
+    """Keep the header names of ``staticPodURLHeader``, never their values (usable on configz read live too)."""
     headers = config.get("staticPodURLHeader")
     if isinstance(headers, dict):
         config["staticPodURLHeader"] = {str(k): [REDACTED] for k in headers}
@@ -150,7 +151,6 @@ def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts],
     """
     configs: dict[str, dict[str, dict[str, Any]]] = {}
     files: dict[str, dict[str, list[str]]] = {}
-    named: dict[str, set[str]] = {}  # nodes named from file stems, per cluster (so two files do not collide)
     for spec in specs:
         cluster, node, path = split_spec(spec)
         shown = display_path(path)
@@ -170,11 +170,9 @@ def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts],
         except NodeConfigError as exc:
             report.add(exc.issue())
             continue
-        taken = named.setdefault(cluster, set())
-        if node is None:
-            node = _node_name(path, taken | set(configs.get(cluster, {})))
-            taken.add(node)
         per = configs.setdefault(cluster, {})
+        if node is None:  # named after the file; two unnamed files never merge
+            node = _node_name(path, set(per))
         per[node] = merge_patch(per[node], config) if node in per else config
         files.setdefault(cluster, {}).setdefault(node, []).append(shown)
     out: dict[str, ClusterFacts] = {}

@@ -28,8 +28,8 @@ command:
 ## Exceptions and known false positives/negatives
 Managed control planes (EKS, AKS, GKE) expose no such Pod; the rule does not apply there
 and the provider's own settings are checked by the cloud rules. Clusters where every
-node pulls from public registries only, or that rely on the kubelet's ensure-secret-
-pulled-images check, can accept the finding.
+node pulls from public registries only, or that rely on the kubelet's
+ensure-secret-pulled-images check, can accept the finding.
 """
 
 from __future__ import annotations

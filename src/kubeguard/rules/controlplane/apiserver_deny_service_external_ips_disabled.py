@@ -4,9 +4,9 @@
 Whether kube-apiserver runs the `DenyServiceExternalIPs` admission plugin (off by
 default) in the kube-apiserver static pod in kube-system (a manifest from
 /etc/kubernetes/manifests, or the mirror Pod a live cluster returns). The effective set
-is the release's default plugins plus `--enable-admission-plugins` minus `--disable-
-admission-plugins` (both comma lists, repeats append); the deprecated `--admission-
-control` names the exact set.
+is the release's default plugins plus `--enable-admission-plugins` minus
+`--disable-admission-plugins` (both comma lists, repeats append); the deprecated
+`--admission-control` names the exact set.
 
 ## Why it matters
 Anyone who may create or update a Service can set `spec.externalIPs` and intercept

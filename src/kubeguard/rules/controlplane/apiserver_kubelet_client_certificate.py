@@ -1,9 +1,9 @@
 """API server does not authenticate to kubelets with a client certificate.
 
 ## What it checks
-kube-apiserver's `--kubelet-client-certificate` and `--kubelet-client-key` in the kube-
-apiserver static pod in kube-system (a manifest from /etc/kubernetes/manifests, or the
-mirror Pod a live cluster returns): both must be set.
+kube-apiserver's `--kubelet-client-certificate` and `--kubelet-client-key` in the
+kube-apiserver static pod in kube-system (a manifest from /etc/kubernetes/manifests, or
+the mirror Pod a live cluster returns): both must be set.
 
 ## Why it matters
 Without a client certificate the API server calls kubelets (logs, exec, port-forward)

@@ -1,10 +1,10 @@
 """API server request timeout is unbounded or too long.
 
 ## What it checks
-kube-apiserver's `--request-timeout` (a Go duration, default `1m0s`) in the kube-
-apiserver static pod in kube-system (a manifest from /etc/kubernetes/manifests, or the
-mirror Pod a live cluster returns): it must be positive and at most the `max_seconds`
-parameter (300).
+kube-apiserver's `--request-timeout` (a Go duration, default `1m0s`) in the
+kube-apiserver static pod in kube-system (a manifest from /etc/kubernetes/manifests, or
+the mirror Pod a live cluster returns): it must be positive and at most the
+`max_seconds` parameter (300).
 
 ## Why it matters
 Long or unbounded request timeouts let slow clients hold API server connections and

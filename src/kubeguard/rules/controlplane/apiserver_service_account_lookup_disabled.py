@@ -1,8 +1,8 @@
 """API server accepts tokens of deleted service accounts.
 
 ## What it checks
-kube-apiserver's `--service-account-lookup` in the kube-apiserver static pod in kube-
-system (a manifest from /etc/kubernetes/manifests, or the mirror Pod a live cluster
+kube-apiserver's `--service-account-lookup` in the kube-apiserver static pod in
+kube-system (a manifest from /etc/kubernetes/manifests, or the mirror Pod a live cluster
 returns); it defaults to `true`, so only an explicit `false` fails.
 
 ## Why it matters

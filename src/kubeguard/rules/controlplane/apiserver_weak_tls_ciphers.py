@@ -1,12 +1,13 @@
 """API server offers weak TLS cipher suites.
 
 ## What it checks
-kube-apiserver's `--tls-cipher-suites` (comma list, repeats append) in the kube-
-apiserver static pod in kube-system (a manifest from /etc/kubernetes/manifests, or the
-mirror Pod a live cluster returns): every suite must be in the `allowed` parameter (the
-benchmark's ECDHE AES-GCM and ChaCha20 suites, plus the TLS 1.3 suites). An absent flag
-means Go's default list, which includes CBC-mode suites, and fails. With `--tls-min-
-version=VersionTLS13` the TLS 1.2 suites are never negotiated and the rule passes.
+kube-apiserver's `--tls-cipher-suites` (comma list, repeats append) in the
+kube-apiserver static pod in kube-system (a manifest from /etc/kubernetes/manifests, or
+the mirror Pod a live cluster returns): every suite must be in the `allowed` parameter
+(the benchmark's ECDHE AES-GCM and ChaCha20 suites, plus the TLS 1.3 suites). An absent
+flag means Go's default list, which includes CBC-mode suites, and fails. With
+`--tls-min-version=VersionTLS13` the TLS 1.2 suites are never negotiated and the rule
+passes.
 
 ## Why it matters
 CBC-mode, 3DES and static-RSA suites have known attacks (Lucky13, Sweet32, no forward

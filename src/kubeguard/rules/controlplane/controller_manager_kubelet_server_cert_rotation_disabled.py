@@ -1,10 +1,10 @@
 """Controller manager turns off kubelet serving certificate rotation.
 
 ## What it checks
-kube-controller-manager's `--feature-gates` (key=value list, repeats merge) in the kube-
-controller-manager static pod in kube-system (a manifest from /etc/kubernetes/manifests,
-or the mirror Pod a live cluster returns): `RotateKubeletServerCertificate` must not be
-`false` (the gate is on by default).
+kube-controller-manager's `--feature-gates` (key=value list, repeats merge) in the
+kube-controller-manager static pod in kube-system (a manifest from
+/etc/kubernetes/manifests, or the mirror Pod a live cluster returns):
+`RotateKubeletServerCertificate` must not be `false` (the gate is on by default).
 
 ## Why it matters
 Without rotation, kubelet serving certificates are long-lived and a stolen key stays

@@ -1,9 +1,10 @@
 """Controllers share the controller manager's credentials.
 
 ## What it checks
-kube-controller-manager's `--use-service-account-credentials` in the kube-controller-
-manager static pod in kube-system (a manifest from /etc/kubernetes/manifests, or the
-mirror Pod a live cluster returns); it defaults to `false`, so an absent flag fails.
+kube-controller-manager's `--use-service-account-credentials` in the
+kube-controller-manager static pod in kube-system (a manifest from
+/etc/kubernetes/manifests, or the mirror Pod a live cluster returns); it defaults to
+`false`, so an absent flag fails.
 
 ## Why it matters
 With shared credentials every controller runs with the union of all controllers'

@@ -1,9 +1,9 @@
 """Controller manager has no service account signing key file.
 
 ## What it checks
-kube-controller-manager's `--service-account-private-key-file` in the kube-controller-
-manager static pod in kube-system (a manifest from /etc/kubernetes/manifests, or the
-mirror Pod a live cluster returns): it must be set.
+kube-controller-manager's `--service-account-private-key-file` in the
+kube-controller-manager static pod in kube-system (a manifest from
+/etc/kubernetes/manifests, or the mirror Pod a live cluster returns): it must be set.
 
 ## Why it matters
 The token controller signs service account token Secrets with this key; without it those

@@ -8,8 +8,8 @@ DaemonSet. It must name a CA file; it is empty by default.
 
 ## Why it matters
 Without a client CA the kubelet cannot authenticate the API server's client certificate,
-so it must either accept anonymous calls or refuse the API server's exec, logs and port-
-forward requests.
+so it must either accept anonymous calls or refuse the API server's exec, logs and
+port-forward requests.
 
 ## Failing example
 ```yaml

@@ -58,4 +58,6 @@ META = RuleMeta(
     peers={"kubescape": ("C-0178",), "trivy": ("KCV-0084",), "checkov": ("CKV_K8S_145",)},
 )
 
-applies, evaluate = kubelet_rule(require(IPTABLES_CHAINS, True, "the kubelet leaves its iptables utility chains to other tools"))
+applies, evaluate = kubelet_rule(
+    require(IPTABLES_CHAINS, True, "the kubelet leaves its iptables utility chains to other tools"),
+)

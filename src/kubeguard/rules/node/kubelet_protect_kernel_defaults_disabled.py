@@ -63,4 +63,6 @@ META = RuleMeta(
     peers={"kubescape": ("C-0177",), "trivy": ("KCV-0083",), "checkov": ("CKV_K8S_144",)},
 )
 
-applies, evaluate = kubelet_rule(require(PROTECT_KERNEL, True, "the kubelet adjusts kernel settings instead of refusing to start when they differ"))
+applies, evaluate = kubelet_rule(
+    require(PROTECT_KERNEL, True, "the kubelet adjusts kernel settings instead of refusing to start when they differ"),
+)

@@ -57,4 +57,6 @@ META = RuleMeta(
     lifecycle=Lifecycle.preview("0.1.0"),
 )
 
-applies, evaluate = kubelet_rule(require(SECCOMP_DEFAULT, True, "pods without a seccomp profile run unconfined"))
+applies, evaluate = kubelet_rule(
+    require(SECCOMP_DEFAULT, True, "pods without a seccomp profile run unconfined"),
+)

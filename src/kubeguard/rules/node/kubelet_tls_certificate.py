@@ -1,14 +1,14 @@
 """Kubelet serves a self-signed certificate.
 
 ## What it checks
-`tlsCertFile` and `tlsPrivateKeyFile` (flags `--tls-cert-file`, `--tls-private-key-
-file`), or `serverTLSBootstrap` (flag `--rotate-server-certificates`) in every kubelet
-configuration the scan has: configz read live from each node, KubeletConfiguration or
-configz files given with `--node-config`, and the flags of a kubelet running in a Pod or
-DaemonSet. Either both files are set or the kubelet requests its serving certificate
-from the cluster CA (`serverTLSBootstrap: true`); otherwise it generates a self-signed
-one. kube-bench does not accept the bootstrap alternative; kubeguard does, since the
-certificate is then CA-issued.
+`tlsCertFile` and `tlsPrivateKeyFile` (flags `--tls-cert-file`,
+`--tls-private-key-file`), or `serverTLSBootstrap` (flag `--rotate-server-certificates`)
+in every kubelet configuration the scan has: configz read live from each node,
+KubeletConfiguration or configz files given with `--node-config`, and the flags of a
+kubelet running in a Pod or DaemonSet. Either both files are set or the kubelet requests
+its serving certificate from the cluster CA (`serverTLSBootstrap: true`); otherwise it
+generates a self-signed one. kube-bench does not accept the bootstrap alternative;
+kubeguard does, since the certificate is then CA-issued.
 
 ## Why it matters
 A self-signed serving certificate cannot be verified by the API server, which then
