@@ -197,28 +197,33 @@ class Bench:
         return lambda report: [self.python, "-m", "kubeguard", "scan", str(target), "-f", "json", "-o", str(report),
                                "--no-progress"]
 
-    def fleet(self) -> tuple[Path, Path]:
-        """The generated fleet as manifests and as a snapshot, cached under bench/.out."""
+    def fleet(self, need_manifests: bool, need_snapshot: bool) -> tuple[Path, Path]:
+        """The generated fleet as manifests and/or as a snapshot, cached under bench/.out."""
         a = self.args
         key = f"fleet-c{a.clusters}-o{a.objects}-s{a.seed}-v{generate.GENERATOR_VERSION}"
         manifests, snapshot = CACHE / key, CACHE / f"{key}.snapshot.json.gz"
-        if a.fresh or not (manifests / "fleet.yaml").is_file() or not snapshot.is_file():
-            shutil.rmtree(manifests, ignore_errors=True)
-            start = time.perf_counter()
-            with self.console.status(f"generating {a.objects:,} objects in {a.clusters} clusters (seed {a.seed})"):
-                try:
-                    fleet = generate.generate(a.clusters, a.objects, a.seed)
-                except ValueError as exc:
-                    fail(str(exc))
-                total = sum(len(c.objects) for c in fleet)
+        write_manifests = need_manifests and (a.fresh or not (manifests / "fleet.yaml").is_file())
+        write_snapshot = need_snapshot and (a.fresh or not snapshot.is_file())
+        if not write_manifests and not write_snapshot:
+            return manifests, snapshot
+        start = time.perf_counter()
+        with self.console.status(f"generating {a.objects:,} objects in {a.clusters} clusters (seed {a.seed})"):
+            try:
+                fleet = generate.generate(a.clusters, a.objects, a.seed)
+            except ValueError as exc:
+                fail(str(exc))
+            total = sum(len(c.objects) for c in fleet)
+        if write_manifests:
             from rich.progress import Progress
 
+            shutil.rmtree(manifests, ignore_errors=True)
             with Progress(console=self.console, transient=True) as progress:
                 task = progress.add_task("writing manifests", total=total)
                 generate.write_manifests(fleet, manifests, lambda n: progress.advance(task, n))
+        if write_snapshot:
             generate.write_snapshot(fleet, snapshot)
-            self.console.print(f"  generated {total:,} objects in {time.perf_counter() - start:.1f} s -> {manifests}",
-                               highlight=False)
+        self.console.print(f"  generated {total:,} objects in {time.perf_counter() - start:.1f} s -> {CACHE / key}",
+                           highlight=False)
         return manifests, snapshot
 
     def run(self) -> list[Row]:
@@ -234,7 +239,7 @@ class Bench:
                 self.scan(row, self.kubeguard(corpus))
                 rows.append(row)
             if only & {"fleet", "snapshot"}:
-                manifests, snapshot = self.fleet()
+                manifests, snapshot = self.fleet("fleet" in only, "snapshot" in only)
                 shape = f"{self.args.clusters} clusters, seed {self.args.seed}"
                 if "fleet" in only:
                     row = Row("fleet-yaml", f"generated manifests, {shape}")
