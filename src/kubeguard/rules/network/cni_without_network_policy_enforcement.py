@@ -4,7 +4,7 @@
 The CNI recorded in the cluster facts (live collection, snapshot or fleet file): Flannel alone,
 or any CNI whose detection found policy enforcement switched off (`networkPolicyEnforcement:
 false`, e.g. the VPC CNI without its network policy agent, or Cilium with enable-policy
-never).  Clusters whose CNI is not known are not judged.
+never).  Clusters whose CNI or enforcement could not be told are not judged.
 
 ## Why it matters
 Every NetworkPolicy in such a cluster is decoration: all pods can reach all pods, and the
@@ -50,9 +50,11 @@ META = RuleMeta(
 
 
 def applies(cluster: ClusterInventory, ctx) -> bool:
+    """Judged only when detection could tell (an enforcement flag, or a CNI that never enforces)."""
     cni = cluster.facts.facts.get("cni")
-    return isinstance(cni, dict) and cni.get("name") not in (None, "unknown") or (
-        isinstance(cni, dict) and cni.get("networkPolicyEnforcement") is False)
+    if not isinstance(cni, dict):
+        return False
+    return cni.get("networkPolicyEnforcement") is not None or cni.get("name") in ("flannel", "none")
 
 
 def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
