@@ -36,8 +36,9 @@ def test_spec_forms(tmp_path):
 def test_file_and_configz_give_the_same_fields():
     if not NODE.is_dir():
         pytest.skip("shared node fixtures not present")
-    file_cfg = read_config(str(NODE / "kubelet-config-insecure.yaml"))
-    live_cfg = read_config(str(NODE / "kubelet-configz-insecure.json"))
+    file_cfg, file_effective = read_config(str(NODE / "kubelet-config-insecure.yaml"))
+    live_cfg, live_effective = read_config(str(NODE / "kubelet-configz-insecure.json"))
+    assert (file_effective, live_effective) == (False, True)
     assert "apiVersion" not in file_cfg and "kind" not in file_cfg
     for key in ("readOnlyPort", "authentication", "authorization", "featureGates", "tlsCipherSuites", "podPidsLimit"):
         assert file_cfg[key] == live_cfg[key], key
@@ -47,7 +48,7 @@ def test_file_and_configz_give_the_same_fields():
 def test_kubeadm_multi_document_config_uses_the_kubelet_document(tmp_path):
     p = _write(tmp_path, "kubeadm.yaml", "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n---\n"
                                          + KC + "readOnlyPort: 0\nrotateCertificates: true\n")
-    assert read_config(str(p)) == {"readOnlyPort": 0, "rotateCertificates": True}
+    assert read_config(str(p)) == ({"readOnlyPort": 0, "rotateCertificates": True}, False)
 
 
 def test_drop_ins_merge_like_the_kubelet(tmp_path):
@@ -60,7 +61,9 @@ def test_drop_ins_merge_like_the_kubelet(tmp_path):
     cfg = out["c"].facts["kubelet"]["w1"]
     assert cfg["authentication"] == {"anonymous": {"enabled": False}, "webhook": {"enabled": True}}
     assert cfg["tlsCipherSuites"] == ["C"]  # lists are replaced, not merged
-    assert out["c"].facts["kubeletFiles"]["w1"].endswith("10-hardening.conf")
+    given = out["c"].facts["kubeletFiles"]["w1"]
+    assert [f.rsplit("/", 1)[-1] for f in given["file"].split(", ")] == ["config.yaml", "10-hardening.conf"]
+    assert given["configz"] is False
     assert merge_patch({"a": 1, "b": {"c": 2}}, {"a": None, "b": {"d": 3}}) == {"b": {"c": 2, "d": 3}}
 
 
@@ -110,14 +113,14 @@ def test_given_file_replaces_live_configz_with_a_warning(tmp_path):
     report = CollectionReport()
     out = attach_node_configs([f"w1={cfg}"], {"c": live}, report, "c")
     assert out["c"].facts["kubelet"] == {"w1": {"readOnlyPort": 0}, "w2": {}}
-    assert out["c"].facts["kubeletFiles"] == {"w1": str(cfg) if str(cfg).startswith("/") else "k.yaml"}
+    assert out["c"].facts["kubeletFiles"]["w1"]["configz"] is False
     assert report.issues[0].level == "warning" and "replaces the one read from configz" in report.issues[0].message
     assert live.facts["kubelet"]["w1"] == {"readOnlyPort": 10255}  # the input facts are not modified
 
 
 def test_static_pod_url_headers_keep_names_only(tmp_path):
     p = _write(tmp_path, "k.yaml", KC + "staticPodURLHeader:\n  Authorization: ['Bearer abc.def']\n  X-Extra: [v]\n")
-    cfg = read_config(str(p))
+    cfg, _ = read_config(str(p))
     assert cfg["staticPodURLHeader"] == {"Authorization": [REDACTED], "X-Extra": [REDACTED]}
 
 

@@ -29,8 +29,10 @@ EXPECTED = {
                       [DATA / "etcd-insecure.yaml", DATA / "kube-apiserver-hardened.yaml"], []),
     "etcd-hardened": ("P" * 30 + "-" * 9 + "PPPPPPP" + "-" * 16,
                       [DATA / "etcd-hardened.yaml", DATA / "kube-apiserver-hardened.yaml"], []),
-    # 4.2.7 (hostname override) is a flag: UNKNOWN from any configuration file or configz; 4.2.8 passes (50)
-    "kubelet-file-insecure": ("-" * 46 + "FFFFFFUPFFFFFFF-", [], [NODE / "kubelet-config-insecure.yaml"]),
+    # 4.2.7 (hostname override) is a flag: UNKNOWN from any configuration file or configz; 4.2.8 passes (50).
+    # 4.2.5: the file's "streamingConnectionIdleTimeout: 0s" is replaced by the kubelet's defaulting (4h), as
+    # in every kubeadm-written config.yaml; the configz of the same node shows an effective 0s and fails.
+    "kubelet-file-insecure": ("-" * 46 + "FFFFPFUPFFFFFFF-", [], [NODE / "kubelet-config-insecure.yaml"]),
     "kubelet-configz-insecure": ("-" * 46 + "FFFFFFUPFFFFFFF-", [], [NODE / "kubelet-configz-insecure.json"]),
     "kubelet-file-hardened": ("-" * 46 + "PPPPPPUPPPPPPPP-", [], [DATA / "kubelet-config-hardened.yaml"]),
     "kubelet-configz-hardened": ("-" * 46 + "PPPPPPUPPPPPPPP-", [], [DATA / "kubelet-configz-hardened.json"]),
@@ -96,6 +98,9 @@ def test_insecure_kubelet_findings_name_node_and_field(fixture):
     node = fixture.split(".")[0]
     found = by_rule(scan([], [NODE / fixture]))
     for code, field in KUBELET_FIELD.items():
+        if code == "ND005" and fixture.endswith(".yaml"):
+            assert code not in found  # a zero duration in a file is defaulted to 4h
+            continue
         [f] = found[code]
         assert f.path == f"kubelet.{node}.{field}", code
         assert field in f.message and f"node {node}" in f.message and fixture in f.message, code

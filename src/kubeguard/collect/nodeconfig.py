@@ -20,8 +20,10 @@ Facts written (:class:`ClusterFacts.facts`)
     node -> the configuration's fields with their v1beta1 JSON names, the same shape the
     live collector stores from configz (``apiVersion`` and ``kind`` dropped).
 ``kubeletFiles``
-    node -> the file(s) the configuration came from, for evidence; nodes read live have
-    no entry.
+    node -> ``{"file": the file(s) the configuration came from, "configz": true when they hold
+    configz output}``: a KubeletConfiguration file has not been through the kubelet's defaulting
+    (a zero ``streamingConnectionIdleTimeout`` there means the default), configz has.  Nodes
+    read live have no entry.
 
 The only secret-bearing field, ``staticPodURLHeader`` (HTTP headers sent when fetching
 static pods, often an ``Authorization`` token), keeps its header names with the marker
@@ -72,8 +74,9 @@ def split_spec(spec: str) -> tuple[str | None, str | None, str]:
     return (cluster or None), node, path
 
 
-def read_config(path: str) -> dict[str, Any]:
-    """The kubelet configuration fields in ``path`` (v1beta1 names), secrets stripped."""
+def read_config(path: str) -> tuple[dict[str, Any], bool]:
+    """The kubelet configuration fields in ``path`` (v1beta1 names), secrets stripped, and whether the
+    file is configz output (the effective configuration, defaults already applied)."""
     shown = display_path(path)
     try:
         data = FsPath(path).read_bytes()
@@ -102,13 +105,12 @@ def read_config(path: str) -> dict[str, Any]:
         raise NodeConfigError(f"{len(found)} kubelet configurations in one file; give one per file", shown)
     doc = found[0]
     if isinstance(doc.get("kubeletconfig"), dict):
-        config = dict(doc["kubeletconfig"])
-    else:
-        if doc.get("apiVersion") != API_VERSION:
-            raise NodeConfigError(f"{KIND} apiVersion {doc.get('apiVersion')!r} is not supported "
-                                  f"(expected {API_VERSION})", shown)
-        config = {k: v for k, v in doc.items() if k not in ("apiVersion", "kind")}
-    return redact_config(config)
+        return redact_config(dict(doc["kubeletconfig"])), True
+    if doc.get("apiVersion") != API_VERSION:
+        raise NodeConfigError(f"{KIND} apiVersion {doc.get('apiVersion')!r} is not supported "
+                              f"(expected {API_VERSION})", shown)
+    config = {k: v for k, v in doc.items() if k not in ("apiVersion", "kind")}
+    return redact_config(config), False
 
 
 def redact_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -151,6 +153,7 @@ def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts],
     """
     configs: dict[str, dict[str, dict[str, Any]]] = {}
     files: dict[str, dict[str, list[str]]] = {}
+    configz: dict[str, dict[str, bool]] = {}  # every file of the node was configz output
     for spec in specs:
         cluster, node, path = split_spec(spec)
         shown = display_path(path)
@@ -166,7 +169,7 @@ def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts],
                                   file=shown, resource="kubelet", skipped="kubelet configuration from this file"))
             continue
         try:
-            config = read_config(path)
+            config, effective = read_config(path)
         except NodeConfigError as exc:
             report.add(exc.issue())
             continue
@@ -175,6 +178,8 @@ def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts],
             node = _node_name(path, set(per))
         per[node] = merge_patch(per[node], config) if node in per else config
         files.setdefault(cluster, {}).setdefault(node, []).append(shown)
+        node_configz = configz.setdefault(cluster, {})
+        node_configz[node] = node_configz.get(node, True) and effective
     out: dict[str, ClusterFacts] = {}
     for cluster, per in configs.items():
         old = clusters.get(cluster) or ClusterFacts(name=cluster, source="manifests")
@@ -184,7 +189,7 @@ def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts],
             report.add(InputIssue(f"node {node}: the configuration given with --node-config replaces the one read "
                                   "from configz", cluster=cluster, resource="kubelet", level="warning"))
         given = dict(facts.get("kubeletFiles") or {})
-        given.update({n: ", ".join(f) for n, f in files[cluster].items()})
+        given.update({n: {"file": ", ".join(f), "configz": configz[cluster][n]} for n, f in files[cluster].items()})
         facts["kubelet"] = {**live, **per}
         facts["kubeletFiles"] = given
         out[cluster] = ClusterFacts(name=cluster, provider=old.provider, kubernetes_version=old.kubernetes_version,

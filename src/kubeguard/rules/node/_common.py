@@ -7,7 +7,10 @@ Sources, per node:
   ``/api/v1/nodes/NODE/proxy/configz`` or a file given with ``--node-config``
   (``facts["kubeletFiles"][node]`` names that file; see
   :mod:`kubeguard.collect.nodeconfig`).  A field that is absent takes its v1beta1
-  default (configz omits zero values, which equal those defaults).
+  default (configz omits zero values, which equal those defaults).  In a file,
+  the kubelet's defaulting also replaces some zero values: ``0s`` for
+  ``streamingConnectionIdleTimeout`` (kubeadm writes it) becomes 4h, an empty
+  ``authorization.mode`` becomes Webhook; configz already shows the result.
 * a kubelet running in a Pod or DaemonSet container: its command-line flags,
   which override its ``--config`` file.  Without ``--config`` the kubelet's flag
   defaults apply (anonymous auth on, AlwaysAllow, read-only port 10255); with
@@ -44,6 +47,7 @@ class Field:
     flag: str
     default: Any  # typed: durations in seconds
     kind: str  # bool | int | str | duration | list | map
+    zero_is_unset: bool = False  # v1beta1 defaulting replaces a zero value read from a file with the default
 
     @property
     def name(self) -> str:
@@ -51,10 +55,11 @@ class Field:
 
 
 ANONYMOUS = Field(("authentication", "anonymous", "enabled"), "anonymous-auth", False, "bool")
-AUTHZ_MODE = Field(("authorization", "mode"), "authorization-mode", "Webhook", "str")
+AUTHZ_MODE = Field(("authorization", "mode"), "authorization-mode", "Webhook", "str", zero_is_unset=True)
 CLIENT_CA = Field(("authentication", "x509", "clientCAFile"), "client-ca-file", "", "str")
 READ_ONLY_PORT = Field(("readOnlyPort",), "read-only-port", 0, "int")
-STREAMING_IDLE = Field(("streamingConnectionIdleTimeout",), "streaming-connection-idle-timeout", 4 * 3600, "duration")
+STREAMING_IDLE = Field(("streamingConnectionIdleTimeout",), "streaming-connection-idle-timeout", 4 * 3600, "duration",
+                       zero_is_unset=True)
 IPTABLES_CHAINS = Field(("makeIPTablesUtilChains",), "make-iptables-util-chains", True, "bool")
 EVENT_QPS = Field(("eventRecordQPS",), "event-qps", 50, "int")
 TLS_CERT = Field(("tlsCertFile",), "tls-cert-file", "", "str")
@@ -85,7 +90,7 @@ class Kubelet:
     """One kubelet's configuration source."""
 
     node: str  # empty for a kubelet seen through a DaemonSet's flags
-    origin: str  # configz | file | flags
+    origin: str  # configz (effective, read live or from a file) | file (a KubeletConfiguration) | flags
     config: dict[str, Any] | None = None
     file: str | None = None
     flags: CommandLine | None = None
@@ -94,7 +99,7 @@ class Kubelet:
 
     @property
     def source(self) -> str:
-        return f"file {self.file}" if self.origin == "file" else self.origin
+        return f"{self.origin} {self.file}" if self.file else self.origin
 
     @property
     def label(self) -> str:
@@ -122,10 +127,15 @@ class Kubelet:
                                "kubelet's command line needs node access")
         raw = get_path(self.config or {}, field.path, MISSING)
         path = ("kubelet", self.node, *field.path)
+        default = _show(field.default, field.kind)
         if raw is MISSING or raw is None:
-            return Value(field.default, f"{field.name} not set (default {_show(field.default, field.kind)})",
-                         path, True)
-        return Value(_typed(raw, field), f"{field.name} = {_show(raw, field.kind)}", path, False)
+            return Value(field.default, f"{field.name} not set (default {default})", path, True)
+        value = _typed(raw, field)
+        if field.zero_is_unset and not value and self.origin == "file":
+            # configz shows the value after defaulting; a file's zero is defaulted when the kubelet loads it
+            return Value(field.default, f"{field.name} = {_show(raw, field.kind)} (a zero value the kubelet "
+                                        f"replaces with the default {default})", path, True)
+        return Value(value, f"{field.name} = {_show(raw, field.kind)}", path, False)
 
     def _from_flags(self, field: Field) -> Value:
         assert self.flags is not None
@@ -219,8 +229,9 @@ def kubelets(cluster: ClusterInventory, facts: dict[str, Any]) -> list[Kubelet]:
         for node in sorted(configs):
             cfg = configs[node]
             if isinstance(cfg, dict):
-                file = files.get(node)
-                out.append(Kubelet(str(node), "file" if file else "configz", cfg, file))
+                given = files.get(node) if isinstance(files.get(node), dict) else {}
+                origin = "configz" if given.get("configz", True) else "file"
+                out.append(Kubelet(str(node), origin, cfg, given.get("file")))
     for pod, c in _flag_kubelets(cluster):
         out.append(Kubelet(str(pod.spec.get("nodeName") or ""), "flags", flags=parse(KUBELET, c.raw, c.base),
                            obj=pod.obj, container=c.name))
