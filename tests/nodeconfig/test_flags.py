@@ -174,6 +174,10 @@ def test_only_a_word_in_command_position_is_the_binary():
     assert runs(KUBELET, {"command": ["sh", "-ec", "mkdir -p /x; exec kubelet --v=2"]})
     assert not runs(KUBELET, {"command": ["sh", "-c", "cp /bin/kubelet /host/bin"]})
     assert runs(KUBE_APISERVER, {"args": ["kube-apiserver", "--profiling=false"]})  # a wrapper entrypoint's argument
+    kops = {"command": ["/go-runner", "--log-file=/var/log/kube-apiserver.log", "--also-stdout",
+                        "/usr/local/bin/kube-apiserver", "--anonymous-auth=false"]}
+    assert parse(KUBE_APISERVER, kops, BASE)["anonymous-auth"].path == BASE + ("command", 4)
+    assert not runs(KUBE_APISERVER, {"command": ["/bin/promtail", "--config=/x", "kube-apiserver"]})
 
 
 def test_integers_follow_go_base_prefixes():

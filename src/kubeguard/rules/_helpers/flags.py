@@ -43,8 +43,8 @@ from kubeguard.model import NotEvaluated, Path, Violation
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "busybox"})
 _ARCH_SUFFIX = re.compile(r"-(amd64|arm64|arm|ppc64le|s390x)$")
 _SHELL_STOP = frozenset({";", "&&", "||", "|", "&", ";;", "(", ")"})
-# programs that run the next word as the command (env also takes VAR=value words first)
-_WRAPPERS = frozenset({"exec", "env", "nice", "nohup", "tini", "dumb-init", "catatonit", "setpriv", "chroot"})
+# programs that run the next non-option word as the command
+_WRAPPERS = frozenset({"exec", "env", "nice", "nohup", "tini", "dumb-init", "catatonit", "go-runner"})
 _EXPAND = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
 _TRUE = frozenset({"1", "t", "T", "true", "TRUE", "True"})
 _FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})
@@ -314,15 +314,15 @@ def image_names(container: Mapping[str, Any], spec: Spec) -> bool:
 def find_binary(spec: Spec, ws: list[tuple[str, Path]]) -> int | None:
     """Index of the first word after the component's binary; None when no command runs it.
 
-    Only a word in command position counts: the first word, the first after a shell
-    separator, or the word after a wrapper (``exec``, ``env VAR=x``, ``tini --``) or
-    after ``hyperkube``.  A path argument such as ``--root-dir /var/lib/kubelet`` is
-    not the kubelet.
+    Only a word in command position counts: the first word or the first after a shell
+    separator, past ``VAR=value`` assignments, a wrapper (``exec``, ``env``, ``tini --``,
+    kops' ``go-runner --log-file=...``) and its options, or ``hyperkube``.  A path argument
+    such as ``--root-dir /var/lib/kubelet`` is not the kubelet.
     """
-    command_position = True
+    command_position, wrapped = True, False
     for i, (w, _) in enumerate(ws):
         if w in _SHELL_STOP:
-            command_position = True
+            command_position, wrapped = True, False
             continue
         if not command_position:
             continue
@@ -331,7 +331,10 @@ def find_binary(spec: Spec, ws: list[tuple[str, Path]]) -> int | None:
             return i + 1
         if base == "hyperkube" and i + 1 < len(ws) and ws[i + 1][0] in spec.hyperkube + spec.binaries:
             return i + 2
-        command_position = base in _WRAPPERS or (bool(i) and "=" in w and not w.startswith("-")) or w == "--"
+        if base in _WRAPPERS:
+            wrapped = True
+        elif not (("=" in w and not w.startswith("-")) or (wrapped and w.startswith("-"))):
+            command_position = False
     return None
 
 
