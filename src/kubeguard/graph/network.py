@@ -640,6 +640,9 @@ class NetworkGraph:
         self.practice = self.spec if profile.is_spec else _Evaluator(self.cells, self.policies, profile, spec=False)
         self._by_id = {p.id: p for p in pods}
         self._by_ip = {p.ip: p for p in pods if p.ip and not p.host_network}
+        self._by_ns: dict[str, list[PodEndpoint]] = {}
+        for p in pods:
+            self._by_ns.setdefault(p.namespace, []).append(p)
 
     # --- lookups --------------------------------------------------------------------------
     def problems(self) -> list[PolicyProblem]:
@@ -652,9 +655,13 @@ class NetworkGraph:
     def pod(self, pod_id: str) -> PodEndpoint | None:
         return self._by_id.get(pod_id)
 
+    def pods_in(self, namespace: str | None) -> list[PodEndpoint]:
+        """The pods of one namespace, in graph order (an index: per-Service scans stay linear)."""
+        return self._by_ns.get(namespace, [])
+
     def workload_pods(self, namespace: str, kind: str, name: str) -> list[PodEndpoint]:
         k = kind.lower()
-        return [p for p in self.pods if p.namespace == namespace and p.workload_name == name
+        return [p for p in self.pods_in(namespace) if p.workload_name == name
                 and (p.workload_kind.lower() == k or _KIND_ALIASES.get(k) == p.workload_kind)]
 
     def endpoint(self, text: str) -> Endpoint:

@@ -70,4 +70,4 @@ def service_pods(g: NetworkGraph, svc: K8sObject) -> list[PodEndpoint]:
     sel = svc.spec.get("selector")
     if not isinstance(sel, dict) or not sel:
         return []
-    return [p for p in g.pods if p.namespace == svc.namespace and map_selector_matches(sel, p.labels)]
+    return [p for p in g.pods_in(svc.namespace) if map_selector_matches(sel, p.labels)]
