@@ -201,3 +201,14 @@ def test_exec_plugin_failure_is_one_line(fake, tmp_path):
     assert reason.startswith(f"exec credential plugin '{script}' failed: exec: process returned 1")
     assert "token expired" in reason and "\n" not in reason
     assert not c.requests  # nothing was sent without credentials
+
+
+def test_kubelet_static_pod_url_header_values_are_not_kept(fake, tmp_path):
+    nodes = [obj("v1", "Node", "n1")]
+    cfg = {"staticPodURL": "https://example.com/pods",
+           "staticPodURLHeader": {"Authorization": ["Bearer kubelet-canary-token"]}}
+    c = fake(nodes, BUILTIN, token="t", configz={"n1": cfg})
+    [r] = run(c, tmp_path)
+    kept = r.facts.facts["kubelet"]["n1"]
+    assert list(kept["staticPodURLHeader"]) == ["Authorization"]
+    assert "kubelet-canary-token" not in repr(r.facts.facts)

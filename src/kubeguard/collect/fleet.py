@@ -7,7 +7,7 @@ own to scan several clusters' manifests in one run::
       - name: eks-prod
         provider: eks
         kubernetesVersion: v1.30.4
-        facts: {cni: {name: aws-vpc-cni, enforcesNetworkPolicy: true}}
+        facts: {cni: {name: aws-vpc-cni, networkPolicyEnforcement: true}}
         manifests: eks-prod            # folder or file, relative to this file
         cloud: [eks-prod.describe-cluster.json]   # optional: cloud settings (kubeguard.collect.cloud)
 """

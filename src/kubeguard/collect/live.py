@@ -38,6 +38,7 @@ from .files import ManifestSet
 from .live_config import (ClientLogCapture, ConnectError, KubeConfig, LiveOptions, Target, build_api_client,
                           resolve_targets)
 from .live_http import JSON, METADATA_ONLY, ApiError, Discovery, Http, Resource, discover, list_items
+from .nodeconfig import redact_config
 from .redact import redact_object
 
 # Resource types skipped unless asked for with --include-kind: high volume, no posture in them.
@@ -311,7 +312,9 @@ class ClusterCollector:
             finally:
                 self.progress(self.name, None, None, 1, 0)
             cfg = doc.get("kubeletconfig") if isinstance(doc, dict) else None
-            return node, cfg if isinstance(cfg, dict) else ApiError("the response has no kubeletconfig")
+            if not isinstance(cfg, dict):
+                return node, ApiError("the response has no kubeletconfig")
+            return node, redact_config(cfg)  # staticPodURLHeader values can carry credentials
 
         configs: dict[str, Any] = {}
         failed: dict[str, str] = {}
