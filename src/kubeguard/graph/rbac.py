@@ -54,6 +54,9 @@ IMPLICIT_GROUPS = frozenset({AUTHENTICATED, UNAUTHENTICATED, ALL_SERVICEACCOUNTS
 BOOTSTRAP_LABEL = "kubernetes.io/bootstrapping"
 # Binding-name prefixes reserved for the platform (upstream and managed clouds).
 PLATFORM_PREFIXES = ("system:", "eks:", "gce:", "gke:")
+# Upstream bootstrap roles and bindings whose names have no reserved prefix.
+UPSTREAM_UNPREFIXED_DEFAULTS = frozenset({"cluster-admin", "admin", "edit", "view",
+                                          "extension-apiserver-authentication-reader"})
 
 Key = tuple[str, str, str]  # (kind, namespace or "", name); kind User | Group | ServiceAccount
 
@@ -240,9 +243,15 @@ class RoleNode:
 
 
 def is_platform_object(obj: K8sObject | None, name: str) -> bool:
-    if obj is not None and obj.labels.get(BOOTSTRAP_LABEL) == "rbac-defaults":
+    """Owned by Kubernetes or the managed platform.
+
+    The bootstrapping label alone proves nothing (anyone can set it on their own role):
+    it counts only on the few upstream defaults whose names carry no reserved prefix.
+    """
+    if name.startswith(PLATFORM_PREFIXES):
         return True
-    return name.startswith(PLATFORM_PREFIXES)
+    return (obj is not None and obj.labels.get(BOOTSTRAP_LABEL) == "rbac-defaults"
+            and name in UPSTREAM_UNPREFIXED_DEFAULTS)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

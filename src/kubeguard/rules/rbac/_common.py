@@ -12,7 +12,7 @@ from kubeguard.rules._meta import Param
 
 PLATFORM_PARAM = Param(
     name="include_platform", type="bool", default=False,
-    description="Also report bindings owned by the platform (label kubernetes.io/bootstrapping=rbac-defaults "
+    description="Also report bindings owned by the platform (upstream defaults labelled kubernetes.io/bootstrapping=rbac-defaults "
                 "or names starting with system:, eks:, gce:, gke:).")
 
 

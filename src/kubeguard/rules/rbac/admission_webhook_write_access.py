@@ -35,6 +35,10 @@ their own caBundle should use resourceNames.
 cert-manager's cainjector and policy engines patch their own configurations; restrict them
 with resourceNames. Bindings owned by the platform are skipped unless `include_platform` is
 set; subjects with full authority at the scope are reported once by RB002 instead.
+
+## Differences from Checkov
+Checkov's CKV_K8S_155 reports the role; this rule reports the binding that gives it to a subject.
+Roles nobody is bound to grant nothing and are left out; `*` holders are reported by RB002.
 """
 
 from __future__ import annotations

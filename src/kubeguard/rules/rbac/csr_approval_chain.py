@@ -45,6 +45,11 @@ that cannot issue API-server client certificates.
 Managed platforms may refuse to sign kubernetes.io/kube-apiserver-client; the grant is still
 reported. Bindings owned by the platform are skipped unless `include_platform` is set;
 subjects with full authority at the scope are reported once by RB002 instead.
+
+## Differences from Checkov
+Checkov's CKV_K8S_156 flags `approve` alone. Approving a CSR needs the whole chain (`update` on
+`certificatesigningrequests/approval` and `approve` on the signer), which is what this rule
+requires.
 """
 
 from __future__ import annotations

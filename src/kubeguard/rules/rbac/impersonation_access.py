@@ -37,6 +37,12 @@ Remove impersonate, or restrict it with resourceNames to the identities a tool r
 Authenticating proxies (Pinniped, kube-oidc-proxy, Teleport) impersonate by design. Bindings
 owned by the platform are skipped unless `include_platform` is set; subjects with full
 authority at the scope are reported once by RB002 instead.
+
+## Differences from Checkov
+Checkov's CKV2_K8S_3 flags a namespaced Role with `impersonate` on users and groups. Users and
+groups are cluster-scoped, so a RoleBinding cannot grant their impersonation (rbac.md §8.1); this
+rule reports only grants that work, including the built-in `edit` role's `impersonate` on
+serviceaccounts.
 """
 
 from __future__ import annotations

@@ -34,6 +34,10 @@ KubeletFineGrainedAuthz where available.
 Older Prometheus setups scrape through nodes/proxy; move them to nodes/metrics. Bindings
 owned by the platform are skipped unless `include_platform` is set; subjects with full
 authority at the scope are reported once by RB002 instead.
+
+## Differences from Checkov
+See RB012: Checkov's CKV2_K8S_2 covers `pods/exec` and `nodes/proxy` together and misses several
+grants on the corpus; `*` holders are reported by RB002.
 """
 
 from __future__ import annotations

@@ -36,6 +36,11 @@ time to operators who need a shell.
 Debugging roles for on-call engineers; exempt with an owner and expiry. Bindings owned by
 the platform are skipped unless `include_platform` is set; subjects with full authority at
 the scope are reported once by RB002 instead.
+
+## Differences from Checkov
+Checkov's CKV2_K8S_2 misses real `pods/exec` grants (e.g. Argo CD's `argocd-server` role on the
+corpus). Holders of `*` are reported once by RB002 (full authority) instead of by every narrower
+rule.
 """
 
 from __future__ import annotations

@@ -41,6 +41,11 @@ administrator may hand out.
 Namespace provisioning controllers that hand out a fixed role set; restrict them by
 resourceNames. Bindings owned by the platform are skipped unless `include_platform` is set;
 subjects with full authority at the scope are reported once by RB002 instead.
+
+## Differences from Checkov
+Checkov's CKV_K8S_157 looks for `bind` on rolebindings, but the API server checks `bind` and
+`escalate` against the role being bound (roles / clusterroles), so KubeHound's `ROLE_BIND_*` roles
+pass Checkov and fail here.
 """
 
 from __future__ import annotations

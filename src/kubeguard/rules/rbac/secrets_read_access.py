@@ -40,6 +40,12 @@ exempt their bindings by name. The plural `secrets` is what matters: a rule nami
 matches nothing upstream. Bindings owned by the platform are skipped unless
 `include_platform` is set; subjects with full authority at the scope are reported once by
 RB002 instead.
+
+## Differences from Checkov
+Checkov's CKV2_K8S_5 flags only subjects that can read every Secret cluster-wide and ignores
+`apiGroups` (its false positives include `*` in `external.metrics.k8s.io`, a group with no Secrets).
+CIS 5.1.2 asks to minimise any Secret access, so namespace-scoped reads are reported here too (68 on
+the corpus).
 """
 
 from __future__ import annotations

@@ -34,8 +34,14 @@ rules:
 List the verbs, resources and groups explicitly.
 
 ## Exceptions and known false positives/negatives
-Platform roles (label `kubernetes.io/bootstrapping=rbac-defaults`, `system:` / `eks:` /
-`gce:` / `gke:` names) such as cluster-admin are skipped unless `include_platform` is set.
+Platform roles (`system:` / `eks:` / `gce:` / `gke:` names, and the upstream defaults
+cluster-admin, admin, edit and view when labelled `kubernetes.io/bootstrapping=rbac-defaults`)
+are skipped unless `include_platform` is set.  The label alone is not trusted: anyone can put
+it on their own role (Velero's `velero-admin` carries it and grants `*` on `*`).
+
+## Differences from Checkov
+This rule also flags `*` in `resources` or `apiGroups` with read-only verbs (Calico, Gatekeeper),
+which Checkov's CKV_K8S_49 accepts: a wildcard read includes Secrets and every future resource.
 """
 
 from __future__ import annotations

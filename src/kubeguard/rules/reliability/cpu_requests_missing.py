@@ -38,6 +38,10 @@ containers:
 ## Exceptions
 Defaults injected by mutating admission webhooks other than LimitRange are not visible in
 manifests; scan the live cluster to see them.
+
+## Differences from Checkov
+Checkov's CKV_K8S_10 checks `containers` only. The scheduler sizes a pod by its largest init
+container as well, so init containers without requests fail here too.
 """
 
 from __future__ import annotations

@@ -30,6 +30,10 @@ containers:
 ## Exceptions
 Processes that exit on every fatal error (many Go and Rust services) gain little from a
 liveness probe; a probe that checks dependencies does more harm than none (see RL012).
+
+## Differences from Checkov
+Checkov's CKV_K8S_8 also fails pods with `restartPolicy: Never` or `OnFailure`. They run to
+completion, so a liveness probe has nothing to restart; this rule skips them.
 """
 
 from __future__ import annotations

@@ -38,6 +38,9 @@ containers:
 ## Exceptions
 Defaults injected by mutating admission webhooks other than LimitRange are not visible in
 manifests; scan the live cluster to see them.
+
+## Differences from Checkov
+As RL001 for memory (Checkov's CKV_K8S_12).
 """
 
 from __future__ import annotations

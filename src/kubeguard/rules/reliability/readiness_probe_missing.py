@@ -29,6 +29,10 @@ containers:
 ## Exceptions
 Pods that serve no traffic and are not rolled out with maxUnavailable (a node agent that only
 ships logs) may skip it; exempt them by name.
+
+## Differences from Checkov
+As RL010: run-to-completion pods receive no Service traffic that a readiness probe would gate, so
+Checkov's CKV_K8S_9 failures on them are not repeated here.
 """
 
 from __future__ import annotations

@@ -23,6 +23,11 @@ subjects: [{kind: ServiceAccount, name: default}]
 ```yaml
 subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
 ```
+
+## Differences from Checkov
+Checkov's CKV_K8S_42 looks only for a subject named `default`. A binding to the group
+`system:serviceaccounts` (or `system:serviceaccounts:NS`) also grants every namespace's `default`
+ServiceAccount, and is reported here (Istio's `istio-sidecar-psp` binding on the corpus).
 """
 
 from __future__ import annotations

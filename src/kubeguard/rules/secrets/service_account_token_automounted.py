@@ -30,6 +30,11 @@ spec:
 ## Exceptions
 Operators, controllers and CI agents need the token; set `automountServiceAccountToken: true`
 on their pods to record that decision.
+
+## Differences from Checkov
+Checkov's CKV_K8S_38 also fails workloads that set `automountServiceAccountToken: true` explicitly
+(Gatekeeper, prometheus-operator, Argo CD's HAProxy). Those are API clients that chose the token;
+this rule flags only the implicit default, where the token is mounted without anyone deciding so.
 """
 
 from __future__ import annotations

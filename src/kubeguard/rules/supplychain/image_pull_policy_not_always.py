@@ -28,6 +28,12 @@ imagePullPolicy: Always
 Clusters that run the AlwaysPullImages admission plugin get this protection without the field,
 as do kubelets (Kubernetes 1.33 and later) with the KubeletEnsureSecretPulledImages feature
 enabled, which re-check credentials for cached images.
+
+## Differences from Checkov
+Checkov's CKV_K8S_15 reads `:latest` in a templated reference and assumes the API server defaults
+`imagePullPolicy` to `Always`. The API server's defaulting parses the reference as the runtime does:
+an unparseable one has no tag, so the default is `IfNotPresent`, which this rule reports (55
+containers on the corpus).
 """
 
 from __future__ import annotations

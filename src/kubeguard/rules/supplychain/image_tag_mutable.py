@@ -21,6 +21,11 @@ image: nginx
 ```yaml
 image: nginx:1.27.1
 ```
+
+## Differences from Checkov
+Checkov reads a templated reference such as `gcr.io/<<PROJECT>>/app:latest` as tagged `latest`. It
+is not a valid image reference (the runtime would refuse it), so this rule skips it and SU008
+reports it as invalid.
 """
 
 from __future__ import annotations

@@ -23,6 +23,10 @@ metadata: {name: db-password, namespace: default}
 kind: Secret
 metadata: {name: db-password, namespace: shop}
 ```
+
+## Differences from Checkov
+Same difference as TN001 with Checkov's CKV_K8S_21: a missing namespace is decided at apply time, so
+only an explicit `default` fails here.
 """
 
 from __future__ import annotations

@@ -29,6 +29,11 @@ volumes:
 ## Exceptions
 Image builders and some monitoring agents mount it; move builds to rootless
 tools (BuildKit rootless, Kaniko) and exempt the rest by name.
+
+## Differences from Checkov
+Checkov's CKV_K8S_27 matches only the exact path `/var/run/docker.sock`. This rule also flags the
+containerd and CRI-O sockets and any hostPath that contains one (`/`, `/run`, `/var/run`), e.g.
+Calico's `csi-node-driver` mounting `/var/run` (42 objects on the corpus).
 """
 
 from __future__ import annotations

@@ -32,6 +32,10 @@ securityContext:
 ## Exceptions
 Some system agents (CNI, eBPF observability, storage drivers) need one of
 them; exempt them by name.
+
+## Differences from Checkov
+Checkov's CKV_K8S_39 covers `SYS_ADMIN` only; this rule covers the other capabilities that allow
+escaping or controlling the node (`SYS_MODULE`, `NET_ADMIN`, `SYS_TIME`, ...).
 """
 
 from __future__ import annotations

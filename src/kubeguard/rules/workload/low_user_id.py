@@ -33,6 +33,10 @@ containers:
 ## Exceptions
 Checkov accepts 10000 and more (as here); Trivy and kubesec want more than
 10000 — set `min_uid: 10001` to match them.
+
+## Differences from Checkov
+Checkov's CKV_K8S_40 also fails UID 0; here UID 0 is reported by WL012 (run-as-root-user), so a root
+container gets one finding, not two.
 """
 
 from __future__ import annotations

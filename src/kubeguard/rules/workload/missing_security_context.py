@@ -34,6 +34,13 @@ spec:
 
 ## Exceptions
 None; the specific settings are checked by their own rules.
+
+## Differences from Checkov
+Checkov splits this concept in two: CKV_K8S_29 wants a pod-level `securityContext`, CKV_K8S_30 a
+container-level one. A pod-level context applies to every container and a container-level one to its
+container, so this rule fails a container only when neither applies. Argo CD's Deployments
+(container contexts only, hardened) fail CKV_K8S_29 and pass here; pods with only a pod-level
+context fail CKV_K8S_30 and pass here.
 """
 
 from __future__ import annotations

@@ -32,6 +32,11 @@ securityContext:
 ## Exceptions
 CNI and VPN agents need `NET_ADMIN`; exempt them by name.  The restricted
 profile allows only `NET_BIND_SERVICE`: see `default-capability-added`.
+
+## Differences from Checkov
+Checkov's CKV_K8S_25 fails any added capability. The Pod Security baseline profile allows a fixed
+list (ingress-nginx's `NET_BIND_SERVICE` among them); this rule follows that list, and WL020 names
+the dangerous ones.
 """
 
 from __future__ import annotations

@@ -33,6 +33,9 @@ spec:
 
 ## Exceptions
 None in the standard; images that need root at start-up should be rebuilt.
+
+## Differences from Checkov
+Equivalent to the UID 0 part of Checkov's CKV_K8S_40; the low-UID part is WL013.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ META = RuleMeta(
     references=("https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",),
     lifecycle=Lifecycle.preview("0.1.0"),
     admission=True,
-    peers={"trivy": ("KSV-0105",)},
+    peers={"trivy": ("KSV-0105",), "checkov": ("CKV_K8S_40",)},
 )
 
 
