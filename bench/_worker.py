@@ -44,7 +44,10 @@ def parse_floor(root: str) -> dict:
 
 
 def scan_fleet(fleet: str, result: str) -> int:
+    import gc
     from pathlib import Path
+
+    gc.disable()  # as kubeguard's command runner does (cli/main.py _run)
 
     from kubeguard.cli.pipeline import OutputSpec, ScanOptions, execute
     from kubeguard.collect.fleet import read_fleet
@@ -56,7 +59,7 @@ def scan_fleet(fleet: str, result: str) -> int:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3 or argv[0] not in ("parse", "fleet"):
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        print("usage: _worker.py parse|fleet PATH RESULT", file=sys.stderr)
         return 2
     mode, path, result = argv
     if mode == "parse":
