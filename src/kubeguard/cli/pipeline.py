@@ -183,6 +183,7 @@ def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,
         facts.update(attach_node_configs(opts.node_configs, facts, ms.report, default_cluster))
     if not facts:
         facts[default_cluster] = ClusterFacts(name=default_cluster, source="manifests")
+    _complete_manifest_facts(facts, ms)
     attach_identity_facts(facts, ms.objects, ms.report)
     inventory = Inventory.build(facts.values(), ms.objects)
     settings = build_settings(opts, cfg)
@@ -225,6 +226,18 @@ def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,
     if fail_on is not None and result.failures(fail_on):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _complete_manifest_facts(facts: dict[str, ClusterFacts], ms: ManifestSet) -> None:
+    """Live and snapshot clusters carry detected facts; give manifest and demo clusters the same."""
+    from ..collect.facts import complete_facts
+
+    raws: dict[str, list[dict]] = {}
+    for o in ms.objects:
+        raws.setdefault(o.cluster, []).append(o.raw)
+    for name, f in list(facts.items()):
+        if f.source in ("manifests", "demo"):
+            facts[name] = complete_facts(f, raws.get(name, []))
 
 
 def _filter_severity(result: ScanResult, severities: set[str]) -> ScanResult:

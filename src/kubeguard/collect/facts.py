@@ -424,3 +424,21 @@ def derive_facts(name: str, objects: Iterable[Raw], version: Mapping[str, Any] |
     if extra:
         facts.update(extra)
     return ClusterFacts(name=name, provider=provider, kubernetes_version=git_version, facts=facts, source=source)
+
+
+def complete_facts(facts: ClusterFacts, objects: Iterable[Raw]) -> ClusterFacts:
+    """Fill what a manifest or demo cluster does not state from its objects.
+
+    Stated facts win (a fleet file's provider and CNI, cloud descriptions); the
+    derived ones only fill gaps, so scanning manifests gives the same fact keys
+    as a live collection, with their evidence.
+    """
+    derived = derive_facts(facts.name, objects, source=facts.source)
+    merged = dict(derived.facts)
+    merged.update(facts.facts)
+    provider = facts.provider if facts.provider != "other" else derived.provider
+    if provider != derived.provider:
+        merged["providerEvidence"] = facts.facts.get("providerEvidence", ["stated in the fleet or cloud file"])
+    return ClusterFacts(name=facts.name, provider=provider,
+                        kubernetes_version=facts.kubernetes_version or derived.kubernetes_version,
+                        facts=merged, source=facts.source)
