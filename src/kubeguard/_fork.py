@@ -6,9 +6,10 @@ work is split with one forked helper: it inherits everything already loaded
 The callers keep results identical to a single-process run and redo the
 helper's share themselves when it fails.
 
-Only on Linux, with two or more usable cores of which one is idle (on a busy
-machine the helper's copying is pure overhead), and no other thread running
-(forking a threaded process is unsafe).
+Only on Linux, with two or more usable cores and some idle capacity (a
+1-minute load below the core count: on a saturated machine the helper's
+copying is pure overhead), and no other thread running (forking a threaded
+process is unsafe).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def helper_usable() -> bool:
         busy = os.getloadavg()[0]
     except (AttributeError, OSError):  # pragma: no cover
         return False
-    return cores >= 2 and busy <= cores - 1
+    return cores >= 2 and busy < cores
 
 
 class Helper:
