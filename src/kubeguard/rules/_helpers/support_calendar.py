@@ -1,7 +1,13 @@
 """When each managed-Kubernetes minor version stops being supported, per provider.
 
 One small table, checked on 2026-12-01 against the providers' calendars; update it
-when a provider publishes a new minor.  Dates are the last supported day.
+when a provider publishes a new minor.  Dates are the last supported day.  Checked
+against: EKS, the "Kubernetes versions" table (also endoflife.date/amazon-eks);
+AKS, the calendar and LTS tables of supported-kubernetes-versions.md as updated
+2026-08-05 (MicrosoftDocs/azure-aks-docs: 1.30 and 1.31 ended on announced days,
+Aug 22 and Nov 1 2025; 1.33 moved from Jun to Jul 2026; LTS ends Feb 2026 for 1.28
+and Apr 2026 for 1.29); GKE, the release schedule's end of standard support and
+Regular-channel availability (also endoflife.date/google-kubernetes-engine).
 
 * EKS: https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
   (14 months standard support, then 12 months extended support at extra cost).
@@ -37,14 +43,16 @@ CALENDAR: dict[str, dict[str, tuple[date, date]]] = {
         "1.35": (date(2027, 3, 27), date(2028, 3, 27)),
     },
     "aks": {
-        "1.28": (date(2025, 1, 31), date(2026, 1, 31)),
-        "1.29": (date(2025, 3, 31), date(2026, 3, 31)),
-        "1.30": (date(2025, 7, 31), date(2026, 7, 31)),
-        "1.31": (date(2025, 11, 30), date(2026, 11, 30)),
+        "1.28": (date(2025, 1, 31), date(2026, 2, 28)),
+        "1.29": (date(2025, 3, 31), date(2026, 4, 30)),
+        "1.30": (date(2025, 8, 22), date(2026, 7, 31)),
+        "1.31": (date(2025, 11, 1), date(2026, 11, 30)),
         "1.32": (date(2026, 3, 31), date(2027, 3, 31)),
-        "1.33": (date(2026, 6, 30), date(2027, 6, 30)),
+        "1.33": (date(2026, 7, 31), date(2027, 7, 31)),
         "1.34": (date(2026, 11, 30), date(2027, 11, 30)),
         "1.35": (date(2027, 3, 31), date(2028, 3, 31)),
+        "1.36": (date(2027, 6, 30), date(2028, 6, 30)),
+        "1.37": (date(2027, 10, 31), date(2028, 10, 31)),
     },
     "gke": {  # end of standard support; second date: Extended channel (24 months after Regular availability)
         "1.28": (date(2025, 2, 4), date(2025, 12, 4)),
