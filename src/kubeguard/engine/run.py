@@ -142,7 +142,7 @@ PARALLEL_MIN_WORK = 300_000  # objects x rules below which a helper process cost
 
 @dataclass
 class _Env:
-    """Everything a (cluster, rule) evaluation reads; per process: graphs and the annotation cache."""
+    """Everything a (cluster, rule) evaluation reads; per process: the annotation cache."""
 
     params: dict[str, Any]
     settings: Settings
@@ -151,7 +151,6 @@ class _Env:
     resolve_rule: Callable[[str], Any]
     unavailable: dict[str, dict[str, str]]
     locate: Locator | None
-    graphs: dict[str, GraphCache] = field(default_factory=dict)
     annotations: dict[int, Any] = field(default_factory=dict)
 
 
@@ -183,11 +182,11 @@ def _evaluate_some(tasks: list[tuple[ClusterInventory, Rule]], indexes: Iterable
     # line lookups wait until the end, so each source document is read once however many rules flag it
     pending: list[tuple[Finding, K8sObject, Path]] | None = [] if env.locate is not None else None
     out = []
+    current, graphs = None, None  # tasks come cluster by cluster: one cluster's graphs alive at a time
     for n, i in enumerate(indexes, 1):
         cluster, rule = tasks[i]
-        graphs = env.graphs.get(cluster.name)
-        if graphs is None:
-            graphs = env.graphs[cluster.name] = GraphCache(cluster)
+        if cluster is not current:
+            current, graphs = cluster, GraphCache(cluster)
         out.append(_evaluate_rule(cluster, rule, graphs, env, pending))
         if on_progress is not None:
             on_progress(n, len(tasks))
