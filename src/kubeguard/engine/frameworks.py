@@ -12,6 +12,11 @@ A requirement maps to rule codes.  Per cluster its status is
 - ``MANUAL`` when the requirement has no rule (judgement, or it needs node,
   cloud or cluster access the scan did not have; ``needs`` says which).
 
+An ``either`` group is one input whichever member decides it: a passing member
+passes the group (its other members are set aside); otherwise a member that is
+undecided or not run keeps the group undecided, so a failure there is final only
+when no other member could still pass.
+
 The compliance score of a cluster is the share of decided requirements
 (``PASS`` or ``FAIL``) that pass.  Evidence lists the failing findings (rule,
 resource, field) of each failed requirement, capped per requirement, with the
@@ -86,7 +91,7 @@ def requirement_status(req: Requirement, rule_status: dict[str, str],
     ``rule_reasons`` (rule code -> why it was UNKNOWN) makes the reason say what input was missing."""
     if not req.rules:
         return Status.MANUAL.value, NEEDS_REASON[req.needs or "manual"]
-    statuses = {code: rule_status.get(code) for code in req.rules}
+    statuses = deciding_statuses(req, rule_status)
     if any(s == Status.FAIL.value for s in statuses.values()):
         return Status.FAIL.value, None
     not_run = [c for c, s in statuses.items() if s is None]
@@ -103,6 +108,23 @@ def requirement_status(req: Requirement, rule_status: dict[str, str],
     if all(s == Status.NOT_APPLICABLE.value for s in statuses.values()):
         return Status.NOT_APPLICABLE.value, "no object the mapped rules look at"
     return Status.PASS.value, None
+
+
+def deciding_statuses(req: Requirement, rule_status: dict[str, str]) -> dict[str, str | None]:
+    """The mapped rules' statuses that decide the requirement (absent = not run), ``either`` groups resolved."""
+    statuses = {code: rule_status.get(code) for code in req.rules}
+    for group in req.either:
+        members = {c: statuses[c] for c in group}
+        passing = [c for c, s in members.items() if s in (Status.PASS.value, Status.EXEMPT.value)]
+        if passing:
+            drop = [c for c in group if c != passing[0]]
+        elif any(s is None or s in _UNDECIDED for s in members.values()):
+            drop = [c for c, s in members.items() if s == Status.FAIL.value]  # another member may still pass
+        else:
+            continue
+        for c in drop:
+            del statuses[c]
+    return statuses
 
 
 def compliance_score(counts: dict[str, int]) -> float | None:
@@ -168,7 +190,8 @@ def evaluate_frameworks(frameworks: Sequence[Framework], rule_results: Sequence[
                 if n_exempt:
                     r["exempt"] = n_exempt
                 if st == Status.FAIL.value:
-                    r["evidence"], r["evidenceTotal"] = _evidence(failing.get(cluster, {}), req.rules)
+                    deciding = list(deciding_statuses(req, status.get(cluster, {})))
+                    r["evidence"], r["evidenceTotal"] = _evidence(failing.get(cluster, {}), deciding)
                 results.append(r)
             per_cluster.append({"cluster": cluster, "score": compliance_score(counts), "counts": counts,
                                 "requirements": results})

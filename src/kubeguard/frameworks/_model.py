@@ -13,12 +13,15 @@ A catalog is ``frameworks/<id>-<version>.yaml``::
         section: "5.2 Pod Security Standards"
         level: L1                   # framework's own level vocabulary (L1/L2, required, ...)
         rules: [WL001]              # rule codes; empty -> manual unless 'needs' says why
+        either: [[WL023, ND014]]    # optional: groups of those codes where one passing rule is enough
         needs: null                 # node | cloud | cluster | manual: what decides it when no rule can
         notes: ...                  # optional, our words
 
 Catalogs contain no logic.  A requirement's status is derived from the rule
 results (FAIL if any mapped rule fails, UNKNOWN if inputs were missing, PASS if
-all pass, NOT_APPLICABLE if none applied, MANUAL without rules).
+all pass, NOT_APPLICABLE if none applied, MANUAL without rules).  An ``either``
+group states a benchmark's "or" (5.6.2: pods set a seccomp profile, or every
+kubelet applies RuntimeDefault): one passing member decides the group.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 CATALOG_DIR = Path(__file__).resolve().parent
 
@@ -41,8 +44,16 @@ class Requirement(BaseModel):
     section: str | None = None
     level: str | None = None
     rules: tuple[str, ...] = ()
+    either: tuple[tuple[str, ...], ...] = ()  # groups of codes from rules: one passing member satisfies the group
     needs: Literal["node", "cloud", "cluster", "manual"] | None = None
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _either_within_rules(self) -> "Requirement":
+        for group in self.either:
+            if len(group) < 2 or any(c not in self.rules for c in group):
+                raise ValueError(f"requirement {self.id}: each 'either' group names two or more of its rules")
+        return self
 
     @property
     def automated(self) -> bool:
