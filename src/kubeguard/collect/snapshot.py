@@ -94,6 +94,7 @@ def read_snapshot(out: "ManifestSet", fp: FsPath) -> None:
         if raw[:2] == b"\x1f\x8b":
             raw = gzip.decompress(raw)
         doc = orjson.loads(raw)
+        del raw  # the decompressed JSON is about as large as the objects built from it
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         out.report.add(InputIssue(f"cannot read snapshot: {exc}", file=shown))
         return
