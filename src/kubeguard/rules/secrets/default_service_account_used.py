@@ -3,7 +3,8 @@
 ## What it checks
 Pod specs whose service account is `default` (explicitly, or because `serviceAccountName` is
 unset) and that end up with its API token (automounted by the pod or ServiceAccount
-precedence, or through a projected `serviceAccountToken` volume).  A pod on the default account
+precedence, or through a projected `serviceAccountToken` source without `audience`; a token
+for another audience, such as Vault's, is not an API token).  A pod on the default account
 with the token disabled does not use the account and passes: that is the remediation CIS
 5.1.5 recommends for workloads that need no API access.
 

@@ -4,10 +4,13 @@
 Every pod spec, with the upstream precedence: the pod's `automountServiceAccountToken` wins;
 when unset, the ServiceAccount's own field decides; when neither sets it the token is mounted
 at `/var/run/secrets/kubernetes.io/serviceaccount`.  A pod that sets
-`automountServiceAccountToken: true` itself, or mounts a token through a `projected`
-`serviceAccountToken` volume, has asked for API access on purpose and passes unless
-`flag_explicit_opt_in` is true.  When the ServiceAccount is not in the scanned input its own
-setting cannot be read; the message says so.
+`automountServiceAccountToken: true` itself, or mounts an API token through a `projected`
+`serviceAccountToken` source without `audience`, has asked for API access on purpose and passes
+unless `flag_explicit_opt_in` is true.  A token for another audience (Vault, a cloud STS) is
+not an API credential and does not stop automounting.  Pods read from a live cluster carry the
+`kube-api-access-<suffix>` volume the ServiceAccount admission plugin adds when automounting
+is on; that volume is the default at work, not an opt-in.  When the ServiceAccount is not in
+the scanned input its own setting cannot be read; the message says so.
 
 ## Why it matters
 Most applications never call the Kubernetes API, yet by default every pod carries a token that
