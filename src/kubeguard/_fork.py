@@ -34,11 +34,19 @@ def helper_usable() -> bool:
 
 
 class Helper:
-    """A forked process running ``work``; :meth:`result` waits for the bytes it returned."""
+    """A forked process running ``work``; :meth:`result` waits for the bytes it returned.
+
+    Raises OSError when no process can be started; callers then do the work themselves.
+    """
 
     def __init__(self, work: Callable[[], bytes]):
         r, w = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            raise
         if pid == 0:  # the helper: never returns, never runs the parent's exit handlers
             code = 1
             try:
@@ -56,6 +64,7 @@ class Helper:
         """The helper's bytes, or None when it failed."""
         try:
             with os.fdopen(self._r, "rb") as fh:
+                self._r = -1
                 data = fh.read()
             _, status = os.waitpid(self._pid, 0)
             self._pid = 0
@@ -64,8 +73,11 @@ class Helper:
         return data if os.waitstatus_to_exitcode(status) == 0 else None
 
     def stop(self) -> None:
-        """End the helper if it still runs (e.g. the parent was interrupted)."""
+        """End the helper if it still runs (e.g. the parent was interrupted) and close its pipe."""
         if self._pid:
             os.kill(self._pid, signal.SIGKILL)
             os.waitpid(self._pid, 0)
             self._pid = 0
+        if self._r >= 0:
+            os.close(self._r)
+            self._r = -1

@@ -104,3 +104,17 @@ def test_a_failing_helper_is_redone_by_the_parent(monkeypatch, demo_with_problem
     seq = _result(False, monkeypatch, demo_with_problems, REG, settings)
     par = _result(True, monkeypatch, demo_with_problems, REG, settings)
     assert seq == par and seq["findings"]
+
+
+def test_no_process_to_be_had_means_one_process(monkeypatch, demo_with_problems):
+    import os
+
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    settings = Settings(today=date(2026, 12, 1))
+    par = _result(True, monkeypatch, demo_with_problems, REG, settings)
+    monkeypatch.undo()
+    seq = _result(False, monkeypatch, demo_with_problems, REG, settings)
+    assert par == seq and par["findings"]

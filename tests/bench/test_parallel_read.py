@@ -59,3 +59,13 @@ def test_a_failing_helper_falls_back_to_reading_in_the_parent(tmp_path, small_th
     monkeypatch.setattr(parallel, "_pack", lambda ms: (_ for _ in ()).throw(RuntimeError("boom")))
     ms = read_paths([str(tmp_path)], "c", parallel=True)
     assert [o.name for o in ms.objects] == ["c0", "c1", "c2", "c3"] and not ms.report.issues
+
+
+def test_no_process_to_be_had_means_reading_in_one_process(tmp_path, small_threshold, monkeypatch):
+    import os
+
+    for i in range(3):
+        (tmp_path / f"f{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
+    monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(OSError(11, "no processes")))
+    ms = read_paths([str(tmp_path)], "c", parallel=True)
+    assert [o.name for o in ms.objects] == ["c0", "c1", "c2"] and not ms.report.issues

@@ -47,7 +47,10 @@ def read_ahead(files: Sequence[FsPath], read_one: Callable[[FsPath], "ManifestSe
     mine, theirs = files[:cut], files[cut:]
     if not theirs:
         return {}
-    helper = Helper(lambda: marshal.dumps([_pack(read_one(f)) for f in theirs]))
+    try:
+        helper = Helper(lambda: marshal.dumps([_pack(read_one(f)) for f in theirs]))
+    except OSError:  # no process to be had: the caller reads every file
+        return {}
     try:
         out = {f: read_one(f) for f in mine}
         payload = helper.result()

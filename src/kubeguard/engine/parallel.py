@@ -66,7 +66,10 @@ def evaluate_in_two(tasks: list[Any], env: "_Env", evaluate_some: Callable[..., 
 
     before = [(e.matched, e.prevented) for e in env.ignores]
     mine: list[int] = []
-    helper = Helper(helper_work)
+    try:
+        helper = Helper(helper_work)
+    except OSError:  # no process to be had: evaluate everything here
+        return evaluate_some(tasks, range(len(tasks)), env, on_progress)
     try:
         results = evaluate_some(tasks, claim(mine), env, progress)  # fills mine as it claims
         outcomes = dict(zip(mine, results))
