@@ -5,6 +5,9 @@ Every pod spec that sets `spec.serviceAccount`, the deprecated alias of `service
 When both are set and differ, the API server uses `serviceAccountName` and the alias is
 misleading.
 
+Objects read from a cluster (live or snapshot) always carry the alias: the API server copies
+`serviceAccountName` into it on every read.  There the alias counts only when it differs.
+
 ## Why it matters
 Reviewers and policy tools that look only at `serviceAccountName` see the wrong identity (or
 none), and the field may disappear in a future API version.
@@ -20,6 +23,11 @@ spec:
 spec:
   serviceAccountName: web
 ```
+
+## Differences from kube-linter
+kube-linter's `deprecated-service-account-field` reports any non-empty alias, so every workload
+read from a live cluster fails it (the API server fills the alias in).  This rule judges manifests
+the same way but ignores the alias the server wrote.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
+from kubeguard.rules._helpers.workloads import inventory_is_complete
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -52,8 +61,11 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     alias, name = pod.spec.get("serviceAccount"), pod.spec.get("serviceAccountName")
     if not alias:
         return
+    if name == alias and inventory_is_complete(ctx.cluster):
+        return  # the API server mirrors serviceAccountName into the alias on read
     if name and name != alias:
         msg = f"serviceAccount {alias!r} differs from serviceAccountName {name!r}, which is the one used"
     else:
         msg = f"uses the deprecated serviceAccount field ({alias!r}); use serviceAccountName"
     yield Violation(msg, pod.path("serviceAccount"))
+
