@@ -24,16 +24,15 @@ def normalize(name: str) -> str:
     return n[4:] if n.startswith("CAP_") else n
 
 
-def drops(container: Any, *names: str) -> bool:
-    """Whether ``drop`` removes any of ``names`` (or ALL), compared the way runtimes do."""
-    items = container.capabilities.get("drop")
-    if not isinstance(items, list) or not items:
-        return False
-    if "ALL" in items or any(n in items for n in names):  # the usual spelling, without normalising
-        return True
-    for name in items:
-        if isinstance(name, str):
-            n = normalize(name)
-            if n == "ALL" or n in names:
-                return True
-    return False
+def kept(container: Any, name: str) -> tuple[bool, int | None]:
+    """Whether the runtime leaves capability ``name`` to the container, assuming its default set has it.
+
+    ``(kept, index in add)``.  containerd and CRI-O apply ``add: [ALL]``, then ``drop: [ALL]``,
+    then the other ``add`` entries, then the other ``drop`` entries, so ``drop: [ALL]`` with
+    ``add: [NET_RAW]`` keeps NET_RAW and ``add: [NET_RAW]`` with ``drop: [NET_RAW]`` does not.
+    The index is that of the ``add`` entry that grants it back, if one does.
+    """
+    drop = {normalize(n) for _, n in entries(container, "drop")}
+    added = next((i for i, n in entries(container, "add") if normalize(n) == name), None)
+    has = "ALL" not in drop or added is not None
+    return has and name not in drop, added

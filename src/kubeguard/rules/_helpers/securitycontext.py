@@ -10,6 +10,46 @@ from kubeguard.model import PodSpecView, Violation
 from .pss import PROC_MOUNT_DEFAULT
 
 
+_OS_LABELS = ("kubernetes.io/os", "beta.kubernetes.io/os")
+
+
+def is_windows(spec: dict[str, Any]) -> bool:
+    """A pod for Windows nodes: ``os.name: windows``, a Windows HostProcess pod, or scheduling pinned to Windows.
+
+    Linux-only settings (capabilities, seccomp, AppArmor, SELinux, readOnlyRootFilesystem,
+    runAsUser/runAsGroup, hostUsers, sysctls) cannot apply to such pods: the API server rejects
+    them when ``os.name`` is ``windows``, and Windows containers ignore them.  The Pod Security
+    checks use the narrower :func:`kubeguard.rules._helpers.pss.windows_exempt`, as upstream does.
+    """
+    os_ = spec.get("os")
+    if isinstance(os_, dict) and os_.get("name") == "windows":
+        return True
+    sc = spec.get("securityContext")
+    wo = sc.get("windowsOptions") if isinstance(sc, dict) else None
+    if isinstance(wo, dict) and wo.get("hostProcess") is True:
+        return True
+    selector = spec.get("nodeSelector")
+    if isinstance(selector, dict) and any(selector.get(k) == "windows" for k in _OS_LABELS):
+        return True
+    return _affinity_requires_windows(spec.get("affinity"))
+
+
+def _affinity_requires_windows(affinity: Any) -> bool:
+    """Every required node selector term admits only ``kubernetes.io/os`` ``windows``."""
+    na = affinity.get("nodeAffinity") if isinstance(affinity, dict) else None
+    req = na.get("requiredDuringSchedulingIgnoredDuringExecution") if isinstance(na, dict) else None
+    terms = req.get("nodeSelectorTerms") if isinstance(req, dict) else None
+    if not isinstance(terms, list) or not terms:
+        return False
+    for term in terms:
+        exprs = term.get("matchExpressions") if isinstance(term, dict) else None
+        if not isinstance(exprs, list) or not any(
+                isinstance(e, dict) and e.get("key") in _OS_LABELS and e.get("operator") == "In"
+                and e.get("values") == ["windows"] for e in exprs):
+            return False
+    return True
+
+
 def is_zero(value: Any) -> bool:
     """An integer 0 (``false`` in YAML is not a UID)."""
     return value == 0 and value is not False
@@ -18,9 +58,10 @@ def is_zero(value: Any) -> bool:
 def low_ids(pod: PodSpecView, field: str, what: str, minimum: int) -> Iterator[Violation]:
     """Containers whose effective ``field`` (runAsUser / runAsGroup) is unset or in ``1 .. minimum-1``.
 
-    0 is left to the root rules; pods in a user namespace (``hostUsers: false``) are skipped.
+    0 is left to the root rules; pods in a user namespace (``hostUsers: false``) and Windows
+    pods (which have no numeric IDs) are skipped.
     """
-    if pod.spec.get("hostUsers") is False:
+    if pod.spec.get("hostUsers") is False or is_windows(pod.spec):
         return
     for c in pod.all_containers():
         value, path = c.effective(field)

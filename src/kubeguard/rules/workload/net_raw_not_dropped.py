@@ -3,7 +3,10 @@
 ## What it checks
 Every container, init container and ephemeral container for `NET_RAW` or
 `ALL` in `securityContext.capabilities.drop` (compared without case or a
-`CAP_` prefix).
+`CAP_` prefix), applied the way container runtimes apply them: `drop: [ALL]`
+followed by `add: [NET_RAW]` gives NET_RAW back, and a privileged container
+has every capability whatever it drops.  Windows pods are skipped: Windows
+containers have no Linux capabilities.
 
 ## Why it matters
 Docker and older containerd/CRI-O versions grant `NET_RAW` by default.  It
@@ -37,7 +40,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
-from kubeguard.rules._helpers.capabilities import drops
+from kubeguard.rules._helpers.capabilities import kept
+from kubeguard.rules._helpers.securitycontext import is_windows
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -61,7 +65,19 @@ META = RuleMeta(
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
+    if is_windows(pod.spec):
+        return
     for c in pod.all_containers():
-        if not drops(c, "NET_RAW"):
+        if c.security_context.get("privileged") is True:
+            yield Violation(f"container {c.name!r} is privileged, which grants NET_RAW whatever it drops",
+                            c.path("securityContext", "privileged"), container=c.name)
+            continue
+        keeps, added = kept(c, "NET_RAW")
+        if not keeps:
+            continue
+        if added is not None:
+            yield Violation(f"container {c.name!r} adds NET_RAW back in capabilities.add",
+                            c.path("securityContext", "capabilities", "add", added), container=c.name)
+        else:
             yield Violation(f"container {c.name!r} does not drop NET_RAW (capabilities.drop lacks NET_RAW and ALL)",
                             c.path("securityContext", "capabilities", "drop"), container=c.name)

@@ -3,7 +3,8 @@
 ## What it checks
 Every pod spec for `hostUsers: false`.  Pods that share a host namespace
 (`hostNetwork`, `hostPID`, `hostIPC`) are skipped: they cannot use a user
-namespace, and `host-network`, `host-pid` and `host-ipc` report them.
+namespace, and `host-network`, `host-pid` and `host-ipc` report them.  So are Windows pods,
+which have no user namespaces (the API server rejects `hostUsers` when `os.name` is `windows`).
 
 ## Why it matters
 In a user namespace, root and every UID in the container map to an unused,
@@ -39,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
+from kubeguard.rules._helpers.securitycontext import is_windows
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -66,7 +68,7 @@ _HOST_NAMESPACES = ("hostNetwork", "hostPID", "hostIPC")
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     spec = pod.spec
     v = spec.get("hostUsers")
-    if v is False or any(spec.get(k) is True for k in _HOST_NAMESPACES):
+    if v is False or any(spec.get(k) is True for k in _HOST_NAMESPACES) or is_windows(spec):
         return
     msg = "pod sets hostUsers to true" if v is not None else "pod does not set hostUsers to false"
     yield Violation(msg + ": it shares the node's user namespace", pod.path("hostUsers"))

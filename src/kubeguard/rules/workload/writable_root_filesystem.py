@@ -2,7 +2,9 @@
 
 ## What it checks
 Every container, init container and ephemeral container for
-`securityContext.readOnlyRootFilesystem: true`.
+`securityContext.readOnlyRootFilesystem: true`.  Windows pods (`os.name: windows`, HostProcess
+pods, or scheduling pinned to Windows nodes) are skipped: Windows does not support the field
+and the API server rejects it when `os.name` is `windows`.
 
 ## Why it matters
 A writable root filesystem lets an intruder drop tools, replace binaries and
@@ -38,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
-from kubeguard.rules._helpers.securitycontext import shown
+from kubeguard.rules._helpers.securitycontext import is_windows, shown
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -64,6 +66,8 @@ META = RuleMeta(
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
+    if is_windows(pod.spec):
+        return
     for c in pod.all_containers():
         v = c.security_context.get("readOnlyRootFilesystem")
         if v is True:
