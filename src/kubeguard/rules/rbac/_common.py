@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubeguard.graph.rbac import BindingNode, Identity, RbacGraph
-from kubeguard.graph.rbac_escalation import BY_ID, POWERFUL_SA, Escalation
+from kubeguard.graph.rbac_escalation import BY_ID, POWERFUL_SA, Escalation, Primitive
 from kubeguard.model import ClusterInventory, ObjectRef, PodSpecView, Violation
 from kubeguard.rules._meta import Param
 
@@ -65,6 +65,40 @@ def escalation_violations(ctx, primitive_ids: tuple[str, ...]) -> Iterator[Viola
             if None in full or (e.scope is not None and e.scope in full):
                 continue
             yield from _on_bindings(e, identity, key, include_platform)
+
+
+def permission_violations(ctx, primitives: tuple[Primitive, ...]) -> Iterator[Violation]:
+    """:func:`escalation_violations` for permission sets outside the escalation catalogue (impact,
+    defence evasion), evaluated with the same matcher, scope rules and evidence chains."""
+    graph = rbac_graph(ctx)
+    esc_all = graph.escalations()
+    include_platform = bool(getattr(ctx.params, "include_platform", False))
+    for identity in graph.identities():
+        held = _held(esc_all, graph.grants_for(identity), identity, primitives)
+        if not held:
+            continue
+        full = esc_all.full_authority_scopes(identity)
+        key = own_key(identity)
+        for e in held:
+            if None not in full and (e.scope is None or e.scope not in full):
+                yield from _on_bindings(e, identity, key, include_platform)
+
+
+def _held(esc_all, grants, identity: Identity, primitives: tuple[Primitive, ...]) -> list[Escalation]:
+    """The primitives ``grants`` satisfy, cluster-wide first, else per namespace of a RoleBinding."""
+    out: list[Escalation] = []
+    cluster_grants = tuple(g for g in grants if g.scope is None)
+    scopes = sorted({g.scope for g in grants if g.scope is not None})
+    for prim in primitives:
+        ev = esc_all.holds(prim, cluster_grants, None) if cluster_grants else None
+        if ev is not None:
+            out.append(Escalation(prim, identity, None, ev))
+            continue
+        for ns in () if prim.cluster else scopes:
+            ev = esc_all.holds(prim, tuple(g for g in grants if g.scope in (None, ns)), ns)
+            if ev is not None:
+                out.append(Escalation(prim, identity, ns, ev))
+    return out
 
 
 def _on_bindings(e: Escalation, identity: Identity, key, include_platform: bool) -> Iterator[Violation]:
