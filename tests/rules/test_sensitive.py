@@ -10,7 +10,8 @@ from kubeguard.rules._helpers.sensitive import (
 @pytest.mark.parametrize("name", [
     "DB_PASSWORD", "password", "dbPassword", "MYSQL_ROOT_PASSWORD", "CLIENT_SECRET", "JWT_SECRET", "API_KEY",
     "apiKey", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "AUTH_TOKEN", "SECRET_KEY_BASE", "db-passwd",
-    "spring.datasource.password", "REDIS_AUTH", "SENTRY_DSN", "PRIVATE_KEY", "credentials",
+    "spring.datasource.password", "REDIS_AUTH", "SENTRY_DSN", "PRIVATE_KEY", "credentials", "AUTH",
+    "BASIC_AUTH", "USER_PASSWORD",
 ])
 def test_sensitive_names(name):
     assert is_sensitive_name(name)
@@ -20,6 +21,7 @@ def test_sensitive_names(name):
     "PWD", "PASSWORD_FILE", "POSTGRES_PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "AWS_ACCESS_KEY_ID",
     "PASSWORD_MIN_LENGTH", "SESSION_TOKEN_TTL", "AUTHOR", "TOKENIZER", "BYPASS", "HOSTNAME", "PATH",
     "AUTH_ENABLED", "OAUTH_CLIENT_ID", "SECRETS_DIR", "default-tls-secret",
+    "GF_AUTH_ANONYMOUS_ORG_ROLE", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD", "AUTH_SCHEME",
 ])
 def test_not_sensitive_names(name):
     assert not is_sensitive_name(name)
@@ -35,6 +37,8 @@ def test_custom_patterns_replace_defaults():
     ("${DB_PASS}", False), ("{{ .Values.password }}", False), ("<your-password>", False), ("true", False),
     ("/run/secrets/db", False), ("ENC(abc)", False), ("****", False), (None, False), (12345, True),
     ("$(cat /run/secrets/db)", False), ("prefix-${SUFFIX}", False), ("__SERVICEACCOUNT_TOKEN__", False),
+    ("INSERT_ETCD_DISCOVERY_TOKEN", False), ("your-api-key", False), ("replace_me", False),
+    ("yourpassword1", True),
 ])
 def test_literal_values(value, literal):
     assert is_literal_secret_value(value) is literal

@@ -30,14 +30,16 @@ DEFAULT_SENSITIVE_NAMES: tuple[str, ...] = (
     r"(access|secret|private|signing|encryption|master|license)[_-]?key",
     r"credentials?",
     r"client[_-]?secret",
-    r"auth",
+    r"auth(?!_)",  # as the last segment only: REDIS_AUTH, BASIC_AUTH; not GF_AUTH_ANONYMOUS_ORG_ROLE
     r"dsn|connection[_-]?string|conn[_-]?str",
 )
 DEFAULT_IGNORED_NAMES: tuple[str, ...] = (
     r".*[_.-](file|path|dir|directory|name|names|enabled|disabled|required|length|ttl|timeout|expiry|expiration"
     r"|expires|lifetime|seconds|minutes|hours|days|url|uri|endpoint|host|port|header|type|mode|ref|id|user"
     r"|username|location|version|algorithm|size|count|prefix|suffix|format|policy|rotation|min|max|provider"
-    r"|issuer|audience|scope|scopes|method|kind|store|backend|mount|key[_-]?id)",
+    r"|issuer|audience|scope|scopes|method|kind|store|backend|mount|key[_-]?id|role|roles|realm|scheme|strategy)",
+    # switches about a secret, not the secret: MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD
+    r"(?:.*_)?(?:allow|random|generate|skip|require|use)_.*",
     r"pwd",
     r".*tls[_-]secret",  # names a TLS Secret object
 )
@@ -83,6 +85,7 @@ _PLACEHOLDER = re.compile(
       | .*\$\{.*\}.* | .*\{\{.*\}\}.*          # partly templated: "prefix-${X}", "{{ .Values.x }}"
       | <[^>]*>                               # <your-password>
       | __[A-Z0-9_]+__                        # __PLACEHOLDER__
+      | (?:your|insert|replace|enter)[_-]\S*   # YOUR_API_KEY, INSERT_ETCD_DISCOVERY_TOKEN, replace-me
       | %\([^)]*\)s | %[A-Za-z_]+%            # %(var)s / %VAR%
       | ENC\(.*\) | vault:.* | ref\+.* | secretref:.* | sm://.* | arn:aws:secretsmanager:.*
       | \*+ | x+ | \.\.\.
