@@ -28,6 +28,7 @@ CLUSTER_SCOPED_KINDS = frozenset(
         "ClusterPolicyReport", "GlobalNetworkPolicy", "CiliumClusterwideNetworkPolicy",
         "ComponentStatus", "FlowSchema", "PriorityLevelConfiguration",
         "ConstraintTemplate", "VolumeSnapshotClass",
+        "SecurityContextConstraints", "ClusterImagePolicy",
     }
 )
 
