@@ -52,3 +52,22 @@ def test_selector_fast_path_keeps_mapping_semantics(sel):
     assert map_selector_matches(sel, labels) is expected
     wrapped = None if sel is None else {"matchLabels": sel} if not isinstance(sel, list) else sel
     assert selector_matches(wrapped, labels) is (sel is not None and not isinstance(sel, list))
+
+
+def test_service_pod_index_equals_scanning_every_pod(corpus):
+    from kubeguard.graph.build import GraphCache
+    from kubeguard.model import Inventory
+
+    ms = read_paths([str(corpus)], "c", parallel=False)
+    [cluster] = Inventory.build([], ms.objects).clusters
+    g = GraphCache(cluster).get("network")
+    services = [o for o in cluster.of_kind("Service") if isinstance(o.spec.get("selector"), dict)]
+    assert len(services) > 300
+    matched = 0
+    for svc in services:
+        sel = svc.spec["selector"]
+        expected = [p for p in g.pods if p.namespace == svc.namespace and map_selector_matches(sel, p.labels)]
+        got = g.pods_selected(svc.namespace, sel)
+        assert [id(p) for p in got] == [id(p) for p in expected], svc
+        matched += bool(got)
+    assert matched > 100

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from ..model.inventory import ClusterInventory
 from ..model.objects import K8sObject, Path
 from ..model.podspec import PodSpecView, pod_specs
-from ..model.selectors import selector_matches
+from ..model.selectors import map_selector_matches, selector_matches
 from .network_cni import SPEC, CniProfile, profile_from_facts
 from .network_policy import (ANP_KIND, BANP_KIND, NP_KIND, Peer, Policy, PolicyRule, PortEntry, is_policy,
                              parse_policy)
@@ -643,6 +643,7 @@ class NetworkGraph:
         self._by_ns: dict[str, list[PodEndpoint]] = {}
         for p in pods:
             self._by_ns.setdefault(p.namespace, []).append(p)
+        self._label_index: dict[str | None, dict[tuple[str, str], list[PodEndpoint]]] = {}  # built per namespace
 
     # --- lookups --------------------------------------------------------------------------
     def problems(self) -> list[PolicyProblem]:
@@ -658,6 +659,24 @@ class NetworkGraph:
     def pods_in(self, namespace: str | None) -> list[PodEndpoint]:
         """The pods of one namespace, in graph order (an index: per-Service scans stay linear)."""
         return self._by_ns.get(namespace, [])
+
+    def pods_selected(self, namespace: str | None, selector: Mapping[str, Any]) -> list[PodEndpoint]:
+        """Pods of ``namespace`` an equality selector (a Service's) selects, in graph order.
+
+        Candidates come from a per-namespace label index (the shortest posting list of
+        the selector's pairs); each is then checked with :func:`map_selector_matches`.
+        """
+        if not selector or not isinstance(selector, Mapping):
+            return []
+        index = self._label_index.get(namespace)
+        if index is None:
+            index = self._label_index[namespace] = {}
+            for pod in self.pods_in(namespace):
+                for k, v in pod.labels.items():
+                    if isinstance(v, str):
+                        index.setdefault((k, v), []).append(pod)
+        candidates = min((index.get((k, str(v)), []) for k, v in selector.items()), key=len)
+        return [pod for pod in candidates if map_selector_matches(selector, pod.labels)]
 
     def workload_pods(self, namespace: str, kind: str, name: str) -> list[PodEndpoint]:
         k = kind.lower()

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from ..model.inventory import ClusterInventory
 from ..model.objects import K8sObject, Path
-from ..model.selectors import map_selector_matches
 from .network import NetworkGraph, PodEndpoint
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
@@ -70,4 +69,4 @@ def service_pods(g: NetworkGraph, svc: K8sObject) -> list[PodEndpoint]:
     sel = svc.spec.get("selector")
     if not isinstance(sel, dict) or not sel:
         return []
-    return [p for p in g.pods_in(svc.namespace) if map_selector_matches(sel, p.labels)]
+    return g.pods_selected(svc.namespace, sel)
