@@ -10,7 +10,11 @@ from typing import Any
 
 @lru_cache(maxsize=1024)
 def normalize(path: str) -> str:
-    """``//var/run/../run/`` -> ``/run``: the directory the kubelet will actually mount."""
+    """``//var/lib/../log/`` -> ``/var/log``: the directory the kubelet will actually mount.
+
+    Purely lexical: host symlinks (``/var/run`` -> ``/run`` on most distributions) are not
+    known, so lists of host paths name both spellings.
+    """
     p = posixpath.normpath("/" + path.strip().lstrip("/"))
     return "/" if p in ("", "//") else p
 

@@ -2,7 +2,9 @@
 
 ## What it checks
 `runAsGroup: 0` on the pod or on any container, init container or ephemeral
-container, `fsGroup: 0` and a 0 in `supplementalGroups` on the pod.
+container, `fsGroup: 0` and a 0 in `supplementalGroups` on the pod.  Pods in a
+user namespace (`hostUsers: false`) are skipped: their group 0 maps to an
+unprivileged group of the node, as in `low-group-id`.
 
 ## Why it matters
 Group 0 owns many files of the node and of images (`/etc`, sockets, device
@@ -61,6 +63,8 @@ META = RuleMeta(
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
+    if pod.spec.get("hostUsers") is False:
+        return
     psc = pod.security_context
     for field in ("runAsGroup", "fsGroup"):
         if is_zero(psc.get(field)):

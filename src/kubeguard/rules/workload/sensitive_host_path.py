@@ -90,6 +90,13 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
         hit = "/" if path == "/" else first_exposed(path, ctx.params.sensitive_paths)
         if hit is None:
             continue
-        what = "the node's root filesystem" if path == "/" else (
-            f"sensitive host path {path}" if normalize(hit) == path else f"host path {path}, which exposes {hit}")
+        target = normalize(hit)
+        if path == "/":
+            what = "the node's root filesystem"
+        elif target == path:
+            what = f"sensitive host path {path}"
+        elif is_within(path, target):
+            what = f"host path {path}, inside sensitive {hit}"
+        else:
+            what = f"host path {path}, which contains sensitive {hit}"
         yield Violation(f"volume {vol.get('name')!r} mounts {what}", pod.path("volumes", i, "hostPath", "path"))
