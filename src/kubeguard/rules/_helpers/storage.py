@@ -1,8 +1,9 @@
 """Encryption at rest as StorageClass provisioners define it.
 
 Cloud disks of GCE/GKE (Persistent Disk, Filestore) and Azure (Disk, Files) are always
-encrypted at rest by the platform.  AWS EBS volumes are encrypted only when the class asks for
-it (``encrypted: "true"``) or the account enables EBS encryption by default.  Ceph RBD and
+encrypted at rest by the platform.  AWS EBS volumes (the EBS CSI driver, the in-tree plugin and
+EKS Auto Mode's ``ebs.csi.eks.amazonaws.com``) are encrypted only when the class asks for it
+(``encrypted: "true"``) or the account enables EBS encryption by default.  Ceph RBD and
 Longhorn encrypt when ``encrypted: "true"``; Portworx when ``secure: "true"``.  For any other
 provisioner (NFS, local paths, vendor drivers) the objects say nothing, so no verdict is given.
 """
@@ -17,10 +18,11 @@ ALWAYS_ENCRYPTED = frozenset({
     "pd.csi.storage.gke.io", "kubernetes.io/gce-pd", "filestore.csi.storage.gke.io",
     "disk.csi.azure.com", "file.csi.azure.com", "kubernetes.io/azure-disk", "kubernetes.io/azure-file",
 })
-AWS_EBS = frozenset({"ebs.csi.aws.com", "kubernetes.io/aws-ebs"})
+AWS_EBS = frozenset({"ebs.csi.aws.com", "kubernetes.io/aws-ebs", "ebs.csi.eks.amazonaws.com"})  # last: EKS Auto Mode
 # provisioner -> parameter that must be "true"
 FLAG_PARAMETER = {
-    "ebs.csi.aws.com": "encrypted", "kubernetes.io/aws-ebs": "encrypted", "rbd.csi.ceph.com": "encrypted",
+    "ebs.csi.aws.com": "encrypted", "kubernetes.io/aws-ebs": "encrypted", "ebs.csi.eks.amazonaws.com": "encrypted",
+    "rbd.csi.ceph.com": "encrypted",
     "driver.longhorn.io": "encrypted", "pxd.portworx.com": "secure", "kubernetes.io/portworx-volume": "secure",
 }
 

@@ -3,7 +3,8 @@
 ## What it checks
 Every StorageClass whose provisioner encrypts only on request, when the request is missing:
 
-* AWS EBS (`ebs.csi.aws.com`, in-tree `kubernetes.io/aws-ebs`): `parameters.encrypted: "true"`,
+* AWS EBS (`ebs.csi.aws.com`, in-tree `kubernetes.io/aws-ebs`, EKS Auto Mode's
+  `ebs.csi.eks.amazonaws.com`): `parameters.encrypted: "true"`,
   unless `ebs_encrypted_by_default` says the AWS account encrypts new volumes anyway;
 * Ceph RBD (`rbd.csi.ceph.com`) and Longhorn (`driver.longhorn.io`): `encrypted: "true"`;
 * Portworx: `secure: "true"`.
