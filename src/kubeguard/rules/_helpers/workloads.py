@@ -192,6 +192,34 @@ def field_owned_by_user(obj: K8sObject, *path: str) -> bool | None:
     return False
 
 
+# Spec fields of a custom resource whose operator runs pods for it (Prometheus, Alertmanager, database
+# clusters ...): the pods are created at run time, so a manifest holds no template to match.
+_OPERATOR_POD_HINTS = frozenset({"replicas", "instances", "image", "imageName", "resources", "nodeSelector",
+                                 "tolerations", "affinity", "serviceAccountName", "podMetadata", "podTemplate"})
+
+
+def operator_pods_maybe_selected(cluster: ClusterInventory, namespace: str | None,
+                                 selector: object) -> K8sObject | None:
+    """In a manifest scan, a custom resource of ``namespace`` whose operator may run pods ``selector`` selects.
+
+    Operators label their pods with the resource's own labels or those of ``spec.podMetadata``
+    (prometheus-operator); a selector matching either may well select those pods.  Always None for
+    live clusters and snapshots, whose pods (and the operator's StatefulSets) are listed.
+    """
+    if inventory_is_complete(cluster) or not isinstance(selector, dict):
+        return None
+    for obj in cluster.in_namespace(namespace):
+        group = obj.group
+        if "." not in group or group.endswith(".k8s.io") or _OPERATOR_POD_HINTS.isdisjoint(obj.spec):
+            continue
+        pod_meta = obj.spec.get("podMetadata")
+        pod_labels = pod_meta.get("labels") if isinstance(pod_meta, dict) else None
+        for labels in (obj.labels, pod_labels):
+            if isinstance(labels, dict) and labels and selector_matches(selector, labels):
+                return obj
+    return None
+
+
 def same_input(a: K8sObject, b: K8sObject) -> bool:
     """Whether two manifest objects were read from the same folder (or the same stdin / rendered chart)."""
     fa, fb = a.source.file, b.source.file

@@ -7,7 +7,10 @@ templates).  In `policy/v1` an absent selector matches nothing and `{}` matches 
 `policy/v1beta1` `{}` matched nothing.
 
 In a manifest scan, a budget whose folder defines no workload of its namespace is reported
-UNKNOWN: the workloads may simply live in another folder.
+UNKNOWN: the workloads may simply live in another folder.  So is a budget whose selector
+matches the labels (or `spec.podMetadata.labels`) of a custom resource whose operator runs
+pods, such as prometheus-operator's Prometheus and Alertmanager: those pods come from a
+StatefulSet the operator creates at run time.
 
 ## Why it matters
 A budget that selects nothing protects nothing, usually because of a label typo or a renamed
@@ -36,7 +39,7 @@ from collections.abc import Iterator
 
 from kubeguard.model import K8sObject, NotEvaluated, Violation
 from kubeguard.rules._helpers.workloads import (
-    inventory_is_complete, pdb_selector, same_input, workloads_selected_by,
+    inventory_is_complete, operator_pods_maybe_selected, pdb_selector, same_input, workloads_selected_by,
 )
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
@@ -69,4 +72,8 @@ def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     if not inventory_is_complete(ctx.cluster) and not any(
             same_input(p.obj, obj) for p in ctx.cluster.workloads_in(obj.namespace)):
         raise NotEvaluated(f"the workloads of namespace {obj.namespace!r} are not in the scanned folder")
+    operated = operator_pods_maybe_selected(ctx.cluster, obj.namespace, selector)
+    if operated is not None:
+        raise NotEvaluated(f"its pods may be those {operated.kind} {operated.name!r} has its operator create; "
+                           "the manifests hold no template for them")
     yield Violation(f"selector matches no workload in namespace {obj.namespace!r}", ("spec", "selector"))
