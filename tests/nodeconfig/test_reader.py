@@ -118,6 +118,16 @@ def test_given_file_replaces_live_configz_with_a_warning(tmp_path):
     assert live.facts["kubelet"]["w1"] == {"readOnlyPort": 10255}  # the input facts are not modified
 
 
+def test_given_file_fills_in_a_node_whose_configz_was_not_read(tmp_path):
+    cfg = _write(tmp_path, "k.yaml", KC + "readOnlyPort: 0\n")
+    live = ClusterFacts(name="c", source="live", facts={"kubelet": {"w1": {}},
+                                                         "kubeletUnread": {"w2": "503", "w3": "503"}})
+    report = CollectionReport()
+    out = attach_node_configs([f"w2={cfg}"], {"c": live}, report, "c")
+    assert out["c"].facts["kubeletUnread"] == {"w3": "503"} and out["c"].facts["kubelet"]["w2"] == {"readOnlyPort": 0}
+    assert not report.issues  # nothing read live was replaced
+
+
 def test_static_pod_url_headers_keep_names_only(tmp_path):
     p = _write(tmp_path, "k.yaml", KC + "staticPodURLHeader:\n  Authorization: ['Bearer abc.def']\n  X-Extra: [v]\n")
     cfg, _ = read_config(str(p))

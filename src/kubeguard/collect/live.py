@@ -224,7 +224,9 @@ class ClusterCollector:
         if self.opts.kubelet_config:
             nodes = [o for o in objects if o.get("kind") == "Node" and o.get("apiVersion") == "v1"]
             if nodes:
-                extra["kubelet"] = self._kubelet_configs(http, pool, nodes)
+                extra["kubelet"], unread = self._kubelet_configs(http, pool, nodes)
+                if unread:
+                    extra["kubeletUnread"] = unread
         self.result.objects = objects
         self.result.facts = derive_facts(self.name, objects, version if isinstance(version, dict) else None,
                                          disc.groups, "live", extra)
@@ -295,7 +297,12 @@ class ClusterCollector:
 
     # --- kubelet configuration ------------------------------------------------------------
     def _kubelet_configs(self, http: Http, pool: ThreadPoolExecutor,
-                         nodes: list[dict[str, Any]]) -> dict[str, Any]:
+                         nodes: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, str]]:
+        """Each node's configz, and why the others could not be read.
+
+        When no node could be read (or nodes/proxy is forbidden) ``kubelet`` is unavailable and
+        the kubelet rules are UNKNOWN; when some were, the rules judge those and name the others.
+        """
         names = sorted(str((n.get("metadata") or {}).get("name")) for n in nodes)
         self.progress(self.name, "kubelet config", len(names), 0, 0)
         denied = threading.Event()
@@ -329,10 +336,16 @@ class ClusterCollector:
         elif failed:
             reason = f"{len(failed)} of {len(names)} nodes: {next(iter(failed.values()))}"
         else:
-            return configs
+            return configs, {}
+        unread = {n: failed.get(n, reason) for n in names if n not in configs}
+        if configs:  # judge the nodes read; --strict still sees the scan as incomplete
+            self._unavailable("kubelet (some nodes)", reason)
+            self._issue(f"kubelet configuration not read on {', '.join(sorted(unread))}: {reason}",
+                        resource="nodes/proxy", level="warning")
+            return configs, unread
         self._unavailable("kubelet", reason)
         self._issue(f"kubelet configuration not read: {reason}", resource="nodes/proxy", level="warning")
-        return configs
+        return configs, {}
 
 
 # --- turning results into scan input and snapshots -----------------------------------------

@@ -19,6 +19,9 @@ Facts written (:class:`ClusterFacts.facts`)
 ``kubelet``
     node -> the configuration's fields with their v1beta1 JSON names, the same shape the
     live collector stores from configz (``apiVersion`` and ``kind`` dropped).
+``kubeletUnread``
+    (written by the live collector) node -> why its configz could not be read; a file given
+    here for such a node takes it off the list.
 ``kubeletFiles``
     node -> ``{"file": the file(s) the configuration came from, "configz": true when they hold
     configz output}``: a KubeletConfiguration file has not been through the kubelet's defaulting
@@ -192,6 +195,9 @@ def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts],
         given.update({n: {"file": ", ".join(f), "configz": configz[cluster][n]} for n, f in files[cluster].items()})
         facts["kubelet"] = {**live, **per}
         facts["kubeletFiles"] = given
+        unread = facts.get("kubeletUnread")
+        if isinstance(unread, dict) and set(unread) & set(per):  # a node whose configz was not read, given here
+            facts["kubeletUnread"] = {n: why for n, why in unread.items() if n not in per}
         out[cluster] = ClusterFacts(name=cluster, provider=old.provider, kubernetes_version=old.kubernetes_version,
                                     facts=facts, source=old.source)
     return out

@@ -220,7 +220,9 @@ def _evaluate_rule(cluster: ClusterInventory, rule: Rule, graphs: GraphCache, en
         targets += 1
         if isinstance(outcome, NotEvaluated):
             not_evaluated.append(str(outcome))
-            continue
+            outcome = outcome.partial  # failures a cluster rule found before the part it could not decide
+            if not outcome:
+                continue
         if isinstance(outcome, BaseException):
             rr.errors += 1
             findings.append(_finding(rule, target, Violation(
@@ -245,6 +247,8 @@ def _evaluate_rule(cluster: ClusterInventory, rule: Rule, graphs: GraphCache, en
     rr.status = _rule_status(rr, targets, missing)
     if not_evaluated and rr.status in (Status.PASS.value, Status.NOT_APPLICABLE.value):
         rr.status, rr.reason = Status.UNKNOWN.value, "; ".join(dict.fromkeys(not_evaluated))
+    elif not_evaluated and rr.status == Status.FAIL.value:  # the failures stand; say what was not decided
+        rr.reason = "also not evaluated: " + "; ".join(dict.fromkeys(not_evaluated))
     if missing and rr.status == Status.UNKNOWN.value:
         rr.reason = "not collected: " + ", ".join(f"{k} ({unavailable[k]})" for k in missing)
     elif rr.status == Status.NOT_APPLICABLE.value:
@@ -295,10 +299,15 @@ def _evaluate(rule: Rule, cluster: ClusterInventory, ctx: RuleContext) -> Iterat
             except Exception as exc:  # noqa: BLE001
                 yield obj, exc
     else:
+        found: list[Violation] = []
         try:
             if rule.applies is not None and not rule.applies(cluster, ctx):
                 return
-            yield None, list(fn(cluster, ctx))
+            found.extend(fn(cluster, ctx))
+            yield None, found
+        except NotEvaluated as exc:  # one cluster-level target: what it yielded before raising still counts
+            exc.partial = tuple(found)
+            yield None, exc
         except Exception as exc:  # noqa: BLE001
             yield None, exc
 

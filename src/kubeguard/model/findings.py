@@ -69,8 +69,13 @@ class NotEvaluated(Exception):
 
     Use it for facts a collector could not provide (a cloud field missing from the
     exported JSON, a node file that needs node access), never for a pass.  A rule
-    that already yielded failures for the same target keeps its FAIL.
+    that already yielded failures for the same target keeps its FAIL.  For
+    cluster-level rules the engine keeps those failures in ``partial`` (one node
+    fails, another's configuration was not read: FAIL, and the reason names the
+    node not evaluated).
     """
+
+    partial: "tuple[Violation, ...]" = ()  # set by the engine on the instance
 
 
 @dataclass(frozen=True, slots=True)

@@ -563,17 +563,16 @@ def each(targets: Iterable[T], check: Callable[[T, Any], Iterable[Violation]], c
          label: Callable[[T], str]) -> Iterator[Violation]:
     """Run ``check`` on every target (component instance, kubelet) of a cluster-level rule.
 
-    A target the check cannot decide (it raises :class:`NotEvaluated` or :class:`FlagError`)
-    makes the rule UNKNOWN with every reason, unless another target failed: a FAIL stands.
+    Every target is judged on its own.  Those the check cannot decide (it raises
+    :class:`NotEvaluated` or :class:`FlagError`) are named in one :class:`NotEvaluated`
+    raised at the end: the rule is UNKNOWN, or FAIL when another target failed (the
+    engine keeps the failures yielded before it and reports both).
     """
     undecided: list[str] = []
-    failed = False
     for t in targets:
         try:
-            for v in check(t, ctx):
-                failed = True
-                yield v
+            yield from check(t, ctx)
         except (NotEvaluated, FlagError) as exc:
             undecided.append(f"{label(t)}: {exc}")
-    if undecided and not failed:
+    if undecided:
         raise NotEvaluated("; ".join(undecided))

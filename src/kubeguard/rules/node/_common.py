@@ -17,7 +17,11 @@ Sources, per node:
   it, a setting not given as a flag lives in a file the scan cannot see (UNKNOWN).
 
 Rules are cluster-level: NOT_APPLICABLE when no kubelet configuration is known,
-UNKNOWN when the live collector could not read configz (``requires=("kubelet",)``).
+UNKNOWN when the live collector could not read configz of any node
+(``requires=("kubelet",)``).  When it read some nodes, ``facts["kubeletUnread"]``
+(node -> why) names the others: each read node is judged, and each unread one is
+not evaluated, so the rule is UNKNOWN (or FAIL, if a read node fails) naming them,
+never PASS.
 A finding's path is ``kubelet.<node>.<field>`` for configuration sources and the
 container's ``command``/``args`` entry for flags.
 """
@@ -90,12 +94,13 @@ class Kubelet:
     """One kubelet's configuration source."""
 
     node: str  # empty for a kubelet seen through a DaemonSet's flags
-    origin: str  # configz (effective, read live or from a file) | file (a KubeletConfiguration) | flags
+    origin: str  # configz (effective, read live or from a file) | file (a KubeletConfiguration) | flags | unread
     config: dict[str, Any] | None = None
     file: str | None = None
     flags: CommandLine | None = None
     obj: K8sObject | None = None
     container: str | None = None
+    unread: str | None = None  # why the live collector could not read this node's configz
 
     @property
     def source(self) -> str:
@@ -106,6 +111,8 @@ class Kubelet:
         """``kubelet on node worker-1 (configz)``, or ``kubelet in DaemonSet/kube-system/x container y``."""
         if self.origin == "flags":
             return f"kubelet in {self.obj} container {self.container}" + (f" on node {self.node}" if self.node else "")
+        if self.origin == "unread":
+            return f"kubelet on node {self.node}"
         return f"kubelet on node {self.node} ({self.source})"
 
     @property
@@ -120,6 +127,8 @@ class Kubelet:
 
     def get(self, field: Field) -> Value:
         """The effective value of ``field``; UNKNOWN when it cannot be read."""
+        if self.origin == "unread":
+            raise NotEvaluated(f"its configz could not be read ({self.unread})")
         if self.flags is not None:
             return self._from_flags(field)
         if not field.path:
@@ -232,6 +241,11 @@ def kubelets(cluster: ClusterInventory, facts: dict[str, Any]) -> list[Kubelet]:
                 given = files.get(node) if isinstance(files.get(node), dict) else {}
                 origin = "configz" if given.get("configz", True) else "file"
                 out.append(Kubelet(str(node), origin, cfg, given.get("file")))
+    unread = facts.get("kubeletUnread")
+    if isinstance(unread, dict):  # configz read live for some nodes only: the others are not evaluated
+        read = {k.node for k in out}
+        out.extend(Kubelet(str(n), "unread", unread=str(why)) for n, why in unread.items() if str(n) not in read)
+        out.sort(key=lambda k: k.node)
     for pod, c in _flag_kubelets(cluster):
         out.append(Kubelet(str(pod.spec.get("nodeName") or ""), "flags", flags=parse(KUBELET, c.raw, c.base),
                            obj=pod.obj, container=c.name))
@@ -247,7 +261,7 @@ def kubelet_rule(check: Check) -> tuple[Callable[..., bool], Callable[..., Itera
     def applies(cluster: ClusterInventory, ctx) -> bool:
         configs = ctx.facts.get("kubelet")
         return (isinstance(configs, dict) and any(isinstance(c, dict) for c in configs.values())) or \
-            any(True for _ in _flag_kubelets(cluster))
+            bool(ctx.facts.get("kubeletUnread")) or any(True for _ in _flag_kubelets(cluster))
 
     def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
         return each(kubelets(cluster, ctx.facts), check, ctx, lambda k: k.label)
