@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import K8sObject, Violation
-from kubeguard.rules._helpers.storage import class_encryption
+from kubeguard.rules._helpers.storage import FLAG_PARAMETER, class_encryption
 from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
 
 META = RuleMeta(
@@ -73,4 +73,5 @@ META = RuleMeta(
 def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     encrypted, why = class_encryption(obj, ctx.params.ebs_encrypted_by_default, ctx.params.encrypted_provisioners)
     if encrypted is False:
-        yield Violation(why, ("parameters",))
+        flag = FLAG_PARAMETER[str(obj.raw.get("provisioner"))]
+        yield Violation(why, ("parameters", flag))
