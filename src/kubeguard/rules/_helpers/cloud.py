@@ -16,6 +16,8 @@ import orjson
 from kubeguard.model import NotEvaluated, Violation
 from kubeguard.model.objects import render_path
 
+from .imagesigning import verification
+
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
 PROVIDERS = ("eks", "aks", "gke")
 _ROOT = {"eks": {"cluster": "cluster", "nodegroups": "nodegroup", "addons": "addon"}}
@@ -189,28 +191,13 @@ def public_endpoint(c: Cloud) -> tuple[bool | None, tuple[str | int, ...], Any, 
     return c.value(*old) is not True, old, c.get(*old), {}
 
 
-SIGNATURE_KINDS = {
-    ("policy.sigstore.dev", "ClusterImagePolicy"), ("config.ratify.deislabs.io", "Verifier"),
-    ("config.ratify.dev", "Verifier"), ("portieris.cloud.ibm.com", "ClusterImagePolicy"),
-    ("portieris.cloud.ibm.com", "ImagePolicy"),
-}
 RUNTIME_AGENTS = ("falco", "tetragon", "sysdig", "aws-guardduty-agent", "guardduty", "microsoft-defender",
                   "twistlock", "aqua-enforcer", "neuvector-enforcer", "crowdstrike", "falcon-sensor")
 
 
 def image_signature_policies(cluster) -> list[str]:
-    """Objects that enforce image signatures in the cluster (Kyverno verifyImages, sigstore, Ratify, ...)."""
-    out = []
-    for o in cluster.objects:
-        if (o.group, o.kind) in SIGNATURE_KINDS:
-            out.append(str(o))
-        elif o.group == "kyverno.io" and o.kind in ("ClusterPolicy", "Policy"):
-            rules = o.get("spec", "rules")
-            if isinstance(rules, list) and any(isinstance(r, dict) and r.get("verifyImages") for r in rules):
-                out.append(str(o))
-        elif o.group == "constraints.gatekeeper.sh" and any(w in o.kind.lower() for w in ("ratify", "signature")):
-            out.append(str(o))
-    return sorted(out)
+    """Objects that configure image signature verification in the cluster, enforcing or not (see imagesigning)."""
+    return sorted(str(o) for o in verification(cluster).found)
 
 
 def runtime_agents(cluster) -> list[str]:
