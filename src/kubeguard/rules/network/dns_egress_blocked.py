@@ -2,8 +2,12 @@
 
 ## What it checks
 Every workload (outside `exempt_namespaces`) that some policy isolates for egress, for an
-allowed UDP 53 connection to the cluster DNS pods (`k8s-app: kube-dns`) when the input has
-them, or else to any pod or address.  Pods with no egress policy are not judged here.
+allowed UDP connection to the cluster DNS pods (`k8s-app: kube-dns`, or OpenShift's
+`dns.operator.openshift.io/daemonset-dns`) on a UDP port they declare (53 when they declare
+none) when the input has them, or else to UDP 53 or 5353 of any pod or address.  Policies
+match the pod's port after the Service's translation, so OpenShift's DNS pods, which listen on
+5353 behind a Service on 53, are allowed with port 5353.  Pods with no egress policy are not
+judged here.
 
 ## Why it matters
 A default-deny egress without a DNS rule breaks name resolution (NP-51): every lookup times
@@ -62,24 +66,36 @@ META = RuleMeta(
 )
 
 _DNS = PortSet.of("UDP", 53)
+# pod ports that serve cluster DNS: CoreDNS and kube-dns 53, OpenShift's dns-default 5353
+_ANY_DNS = _DNS | PortSet.of("UDP", 5353)
+OPENSHIFT_DNS_LABEL = "dns.operator.openshift.io/daemonset-dns"
+
+
+def _dns_ports(pod) -> PortSet:
+    """The UDP ports a DNS pod declares (53 when it declares none)."""
+    out = PortSet.none()
+    for _, proto, number in pod.ports:
+        if proto == "UDP":
+            out = out | PortSet.of("UDP", number)
+    return out or _DNS
 
 
 def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     g = ctx.graph("network")
-    dns = [p for p in g.pods if p.labels.get("k8s-app") == "kube-dns"]
+    dns = [p for p in g.pods if p.labels.get("k8s-app") == "kube-dns" or OPENSHIFT_DNS_LABEL in p.labels]
     for owner, pods in workloads(g, ctx.params.exempt_namespaces):
         pod = pods[0]
         isolating = g.isolation(pod, "egress")
         if not isolating or pod in dns:
             continue
         if dns:
-            ok = any(g.allowed_ports(pod, d, practice=False) & _DNS for d in dns)
+            ok = any(g.allowed_ports(pod, d, practice=False) & _dns_ports(d) for d in dns)
         else:
             cell = g.cells.cell_of[id(pod)]
-            ok = any(p & _DNS for _, p in g.spec.partition(cell, "egress")) or any(
-                p & _DNS for _, p in g.egress_ip_partition(pod, ALL_IPS))
+            ok = any(p & _ANY_DNS for _, p in g.spec.partition(cell, "egress")) or any(
+                p & _ANY_DNS for _, p in g.egress_ip_partition(pod, ALL_IPS))
         if not ok:
             yield Violation(f"{owner.kind} {owner.name}: egress is isolated by "
-                            f"{', '.join(q.ref for q in isolating[:3])} and nothing allows UDP 53"
+                            f"{', '.join(q.ref for q in isolating[:3])} and nothing allows UDP DNS"
                             + (" to the cluster DNS pods" if dns else ""), labels_path(owner), obj=owner,
                             related=tuple(q.obj.ref for q in isolating[:3]))

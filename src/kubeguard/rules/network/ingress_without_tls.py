@@ -2,7 +2,13 @@
 
 ## What it checks
 Every Ingress (networking.k8s.io) for a `spec.tls` section, and every host named in its rules
-for a TLS entry covering it (exact name or a `*.` wildcard one level up).
+for a TLS entry covering it (exact name or a `*.` wildcard one level up).  A TLS entry without
+`hosts` covers every host (the API's default: the controller's wildcard host).  Certificates
+attached through the load balancer's own annotations count as TLS:
+`alb.ingress.kubernetes.io/certificate-arn` or an HTTPS `listen-ports` (AWS Load Balancer
+Controller), `networking.gke.io/managed-certificates` and
+`ingress.gcp.kubernetes.io/pre-shared-cert` (GKE), `appgw.ingress.kubernetes.io/appgw-ssl-certificate`
+(Application Gateway).
 
 ## Why it matters
 Without TLS the ingress controller serves plain HTTP: credentials, session cookies and data
@@ -24,8 +30,13 @@ spec:
 ```
 
 ## Exceptions
-TLS terminated in front of the controller (a cloud load balancer with its own certificate)
-does not show in the Ingress; exempt such Ingresses with a reason.
+TLS terminated in front of the controller by other means (a CDN, a load balancer configured
+outside Kubernetes) does not show in the Ingress; exempt such Ingresses with a reason.
+
+## Differences from Polaris and Kubescape
+tlsSettingsMissing and C-0263 look only at `spec.tls`, so they fail Ingresses whose cloud load
+balancer terminates TLS with an annotated certificate; those serve HTTPS, and this rule passes
+them.
 """
 
 from __future__ import annotations
@@ -60,14 +71,29 @@ def _covered(host: str, tls_hosts: set[str]) -> bool:
     return bool(parent) and f"*.{parent}" in tls_hosts
 
 
+# Annotations with which a cloud load balancer controller terminates TLS itself.
+LB_CERTIFICATE_ANNOTATIONS = ("alb.ingress.kubernetes.io/certificate-arn", "networking.gke.io/managed-certificates",
+                              "ingress.gcp.kubernetes.io/pre-shared-cert",
+                              "appgw.ingress.kubernetes.io/appgw-ssl-certificate")
+
+
+def _lb_terminates_tls(obj: K8sObject) -> bool:
+    ann = obj.annotations
+    return any(ann.get(k) for k in LB_CERTIFICATE_ANNOTATIONS) or \
+        "HTTPS" in str(ann.get("alb.ingress.kubernetes.io/listen-ports", ""))
+
+
 def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
-    if obj.group not in ("networking.k8s.io", "extensions"):
+    if obj.group not in ("networking.k8s.io", "extensions") or _lb_terminates_tls(obj):
         return
     tls = obj.spec.get("tls")
     if not isinstance(tls, list) or not tls:
-        yield Violation(f"Ingress {obj.name} has no spec.tls: it serves plain HTTP", ("spec",))
+        yield Violation(f"Ingress {obj.name} has no spec.tls: it serves plain HTTP", ("spec", "tls"))
         return
-    hosts = {str(h) for t in tls if isinstance(t, dict) for h in t.get("hosts") or []}
+    entries = [t for t in tls if isinstance(t, dict)]
+    if any(not t.get("hosts") for t in entries):
+        return  # an entry without hosts applies to every host the Ingress serves
+    hosts = {str(h) for t in entries for h in t["hosts"] if isinstance(t["hosts"], list)}
     for i, rule in enumerate(obj.spec.get("rules") or []):
         host = rule.get("host") if isinstance(rule, dict) else None
         if host and not _covered(str(host), hosts):

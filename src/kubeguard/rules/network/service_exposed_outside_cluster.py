@@ -2,10 +2,13 @@
 
 ## What it checks
 Every Service of type LoadBalancer or NodePort, or with `externalIPs`, outside
-`exempt_namespaces`.  A LoadBalancer is left alone when `loadBalancerSourceRanges` limits its
+`exempt_namespaces`.  A LoadBalancer is left alone when `loadBalancerSourceRanges` (or the
+older `service.beta.kubernetes.io/load-balancer-source-ranges` annotation) limits its
 clients, or when it is marked internal with one of the cloud annotations
-(`service.beta.kubernetes.io/aws-load-balancer-internal`, `...azure-load-balancer-internal`,
-`networking.gke.io/load-balancer-type: Internal`).
+(`service.beta.kubernetes.io/aws-load-balancer-internal` other than `false`,
+`service.beta.kubernetes.io/aws-load-balancer-scheme: internal` of the AWS Load Balancer
+Controller, `...azure-load-balancer-internal: "true"`, `networking.gke.io/load-balancer-type:
+Internal`, `service.beta.kubernetes.io/oci-load-balancer-internal: "true"`).
 
 ## Why it matters
 Every exposed Service is attack surface reachable from outside the cluster network; NodePorts
@@ -59,10 +62,23 @@ META = RuleMeta(
            "kube-score": ("service-type",), "popeye": ("POP-1103", "POP-1104")},
 )
 
+# annotation -> the value that makes the load balancer internal (None: any value but "false")
 _INTERNAL = {"service.beta.kubernetes.io/aws-load-balancer-internal": None,
+             "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
              "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+             "service.beta.kubernetes.io/oci-load-balancer-internal": "true",
              "networking.gke.io/load-balancer-type": "Internal",
              "cloud.google.com/load-balancer-type": "Internal"}
+SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+
+
+def _internal(obj: K8sObject) -> bool:
+    for key, want in _INTERNAL.items():
+        if key in obj.annotations:
+            v = str(obj.annotations[key]).strip()
+            if (v.lower() != "false") if want is None else v.lower() == want.lower():
+                return True
+    return False
 
 
 def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
@@ -76,7 +92,6 @@ def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     if t == "NodePort":
         yield Violation(f"Service {obj.name} is a NodePort: its port is open on every node", ("spec", "type"))
     elif t == "LoadBalancer":
-        internal = any(k in obj.annotations and (v is None or str(obj.annotations[k]) == v)
-                       for k, v in _INTERNAL.items())
-        if not internal and not spec.get("loadBalancerSourceRanges"):
+        ranges = spec.get("loadBalancerSourceRanges") or str(obj.annotations.get(SOURCE_RANGES_ANNOTATION, "")).strip()
+        if not _internal(obj) and not ranges:
             yield Violation(f"Service {obj.name} is a LoadBalancer open to every source address", ("spec", "type"))

@@ -3,7 +3,8 @@
 ## What it checks
 Every Service with a selector and every entry of its `ports`: a named `targetPort` must be a
 container port name on each selected pod (with the same protocol); a numeric `targetPort`
-must be declared by pods that declare container ports at all.  Pods are the real ones of a
+must be declared by pods that declare container ports at all.  An unset, `0` or `""`
+`targetPort` is the `port`, as the API server defaults it.  Pods are the real ones of a
 live cluster or those synthesised from workload templates.
 
 ## Why it matters
@@ -64,11 +65,13 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
             if not isinstance(sp, dict):
                 continue
             proto = str(sp.get("protocol") or "TCP")
-            target = sp.get("targetPort", sp.get("port"))
+            target = sp.get("targetPort")
+            if target in (None, 0, ""):  # the API server defaults an unset, 0 or "" targetPort to port
+                target = sp.get("port")
             if isinstance(target, str) and not target.isdigit():
                 missing = [p for p in pods if not any(n == target and pr == proto for n, pr, _ in p.ports)]
-                what = f"a {proto} container port named {target!r}"
-            elif target is not None:
+                what = f"{proto} container port named {target!r}"
+            elif isinstance(target, (int, str)) and not isinstance(target, bool):
                 num = int(target)
                 missing = [p for p in pods if p.ports and not any(n == num and pr == proto for _, pr, n in p.ports)]
                 what = f"{proto} container port {num}"
