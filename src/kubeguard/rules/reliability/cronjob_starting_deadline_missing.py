@@ -4,10 +4,13 @@
 Every CronJob for `spec.startingDeadlineSeconds`.
 
 ## Why it matters
-Without a deadline the CronJob controller counts every missed schedule since the last run; after
-more than 100 misses (a controller outage, a long `suspend`, a clock jump) it stops creating
-Jobs for that CronJob altogether and only logs an error.  A deadline bounds the window it looks
-back over.
+Without a deadline a run that was missed (the controller was down, the CronJob suspended, the
+clock skewed) is started however late the controller notices it: a nightly backup starts in
+the middle of the business day, a report for yesterday runs tomorrow.  The deadline says how
+late a run may still start; later ones are skipped and counted as missed.  Before Kubernetes
+1.21 (the first CronJob controller) more than 100 missed schedules also stopped the CronJob
+for good; the current controller only emits a TooManyMissedTimes warning and runs the most
+recent one.
 
 ## Failing example
 ```yaml
@@ -41,8 +44,8 @@ META = RuleMeta(
     target="object",
     kinds=("CronJob",),
     rationale=(
-        "Without startingDeadlineSeconds a CronJob that missed more than 100 schedules stops running for "
-        "good until it is recreated."
+        "Without startingDeadlineSeconds a missed run starts however late the controller notices it (after "
+        "an outage or a suspend), at a time the job was never meant to run."
     ),
     remediation="Set spec.startingDeadlineSeconds to how late a run may still start (for example 200).",
     references=("https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#job-creation",),
@@ -54,5 +57,5 @@ META = RuleMeta(
 
 def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     if obj.group == "batch" and obj.spec.get("startingDeadlineSeconds") is None:
-        yield Violation("no startingDeadlineSeconds: after 100 missed schedules the CronJob stops running",
+        yield Violation("no startingDeadlineSeconds: a missed run starts however late the controller notices it",
                         ("spec", "startingDeadlineSeconds"))

@@ -26,6 +26,10 @@ resources:
 
 ## Exceptions
 Batch workloads that tolerate eviction may trade reliability for density on purpose; exempt them.
+
+Severity is info: a Burstable memory setting is an ordinary, deliberate trade of density for
+headroom, not a defect; kube-score's container-memory-requests-equal-limits, its only peer, is
+an optional check that is off by default.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ META = RuleMeta(
     code="RL007",
     slug="memory-request-below-limit",
     title="Container memory request is lower than its memory limit",
-    severity="low",
+    severity="info",
     category="reliability",
     target="workload",
     requires=("LimitRange",),

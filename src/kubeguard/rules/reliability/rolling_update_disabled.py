@@ -1,7 +1,10 @@
 """Workload is not updated with a rolling update.
 
 ## What it checks
-* Deployments whose `spec.strategy.type` is `Recreate`, or whose rolling update has
+* Deployments whose `spec.strategy.type` is `Recreate` (unless they run at most one replica and
+  mount a PersistentVolumeClaim that is not ReadWriteMany: a rolling update would start the new
+  pod while the old one holds the volume, and on another node it waits on the attachment
+  forever, so `Recreate` is the right strategy there), or whose rolling update has
   `maxUnavailable: 100%`; a rolling update with both `maxSurge` and `maxUnavailable` at 0 is
   reported too, as the API server rejects it;
 * StatefulSets and DaemonSets whose `spec.updateStrategy.type` is `OnDelete`.
@@ -28,15 +31,20 @@ spec:
 ```
 
 ## Exceptions
-Workloads that must never run two versions at once (single-writer volumes with
-ReadWriteOnce claims) need `Recreate`; exempt them with that reason.
+Other workloads that must never run two versions at once (schema migrations, singletons
+holding a lock) need `Recreate` too; exempt them with that reason.
+
+## Differences from kube-linter and Kubescape
+no-rolling-update-strategy and C-0305 fail every `Recreate` Deployment, including the
+single-replica ones with a ReadWriteOnce volume, for which a rolling update cannot complete.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubeguard.model import PodSpecView, Violation
+from kubeguard.model import ClusterInventory, PodSpecView, Violation
+from kubeguard.rules._helpers.workloads import declared_replicas
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -69,6 +77,18 @@ def _zero(v: object) -> bool:
     return v in (0, "0", "0%")
 
 
+def _single_writer_volume(pod: PodSpecView, cluster: ClusterInventory) -> bool:
+    """A PVC volume whose claim is not ReadWriteMany (a claim missing from the input counts: most are RWO)."""
+    for v in pod.volumes:
+        claim = v.get("persistentVolumeClaim")
+        if isinstance(claim, dict) and claim.get("claimName"):
+            pvc = cluster.get("PersistentVolumeClaim", pod.namespace, str(claim["claimName"]))
+            modes = pvc.spec.get("accessModes") if pvc is not None else None
+            if not isinstance(modes, list) or "ReadWriteMany" not in modes:
+                return True
+    return False
+
+
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     obj = pod.obj
     if pod.base != ("spec", "template", "spec"):
@@ -77,6 +97,8 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     if obj.kind == "Deployment":
         strategy = spec.get("strategy") if isinstance(spec.get("strategy"), dict) else {}
         if strategy.get("type") == "Recreate":
+            if declared_replicas(obj)[0] <= 1 and _single_writer_volume(pod, ctx.cluster):
+                return
             yield Violation("strategy Recreate stops every pod before starting the new version",
                             ("spec", "strategy", "type"))
             return
