@@ -6,15 +6,26 @@ and the ``secretRef``/``secretName`` of in-tree volume plugins; ConfigMaps throu
 matching ``configMapKeyRef``/``configMapRef``/``configMap`` forms; claims through
 ``persistentVolumeClaim`` volumes.  ``optional: true`` references are marked, since a
 missing optional object does not stop the pod.
+
+In a manifest scan a Secret may be absent from the input and still exist at run time: some
+object of the namespace declares it (a cert-manager Certificate, an ExternalSecret, a
+SealedSecret, a Vault or 1Password operator resource, a CSI SecretProviderClass), or a
+workload of the namespace, from the same folder, runs as a ServiceAccount that RBAC lets create
+Secrets there (Argo CD creates its Redis password, ingress-nginx its webhook certificate, that
+way).  The first counts
+as present, the second makes the reference undecidable.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
+from kubeguard.graph.rbac import Identity
+from kubeguard.graph.rbac_match import Request
 from kubeguard.model import ClusterInventory, ContainerView, K8sObject, Path, PodSpecView
 
+from .serviceaccounts import service_account_name
 from .workloads import inventory_is_complete, objects_in, same_input
 
 # In-tree volume plugins that name a Secret: plugin -> (field, is it an object reference {name: ...}?)
@@ -126,19 +137,25 @@ class Resolution:
 
     missing: list[tuple[Ref, str]]  # (reference, problem)
     undecidable: list[Ref]
+    writer: str | None = None  # a workload's ServiceAccount that may create the missing Secrets at run time
 
 
-def resolve(cluster: ClusterInventory, origin: K8sObject, refs: list[Ref]) -> Resolution:
+def resolve(cluster: ClusterInventory, origin: K8sObject, refs: list[Ref],
+            rbac: Callable[[], Any] | None = None) -> Resolution:
     """Look every reference of ``origin`` up in its namespace; check keys of ``*KeyRef`` references too.
 
     On a whole cluster (live, snapshot) a missing object is missing.  In a manifest scan it
     is only reported when the folder that defines ``origin`` also defines other objects of
     that kind in the namespace, which makes a typo likely; otherwise it is undecidable.
+    Secrets declared by other objects of the input count as present there, and with ``rbac``
+    (the RBAC graph, built on demand) a Secret that a workload of the namespace may create is
+    undecidable too (see the module doc).
     """
     namespace = origin.namespace
     complete = inventory_is_complete(cluster)
     out = Resolution([], [])
     known: dict[str, dict[str, K8sObject]] = {}
+    produced: set[str] | None = None
     for ref in refs:
         if ref.optional or (ref.kind, ref.name) in IMPLICIT:
             continue
@@ -146,6 +163,16 @@ def resolve(cluster: ClusterInventory, origin: K8sObject, refs: list[Ref]) -> Re
             known[ref.kind] = {o.name: o for o in objects_in(cluster, ref.kind, namespace)}
         target = known[ref.kind].get(ref.name)
         if target is None:
+            if not complete and ref.kind == "Secret":
+                if produced is None:
+                    produced = declared_secrets(cluster, namespace)
+                if ref.name in produced:
+                    continue
+                if out.writer is None and rbac is not None:
+                    out.writer = secret_writer(rbac(), cluster, origin)
+                if out.writer is not None:
+                    out.undecidable.append(ref)
+                    continue
             if complete or any(same_input(o, origin) for o in known[ref.kind].values()):
                 out.missing.append((ref, f"{ref.kind} {ref.name!r} does not exist in namespace {namespace!r}"))
             else:
@@ -160,3 +187,54 @@ def resolve(cluster: ClusterInventory, origin: K8sObject, refs: list[Ref]) -> Re
             if ref.key not in keys:
                 out.missing.append((ref, f"{ref.kind} {ref.name!r} has no key {ref.key!r}"))
     return out
+
+
+def undecidable_reason(res: Resolution, what: str) -> str:
+    """The UNKNOWN reason for references a manifest scan cannot judge."""
+    if res.writer is not None:
+        return f"{what} are not in the scanned folder, and ServiceAccount {res.writer} may create Secrets at run time"
+    return f"{what} are not in the scanned folder"
+
+
+def _declared_names(obj: K8sObject) -> Iterator[Any]:
+    """Names of the Secrets ``obj`` makes its operator create (nothing for other kinds)."""
+    group, kind, spec = obj.group, obj.kind, obj.spec
+    if group == "cert-manager.io" and kind == "Certificate":
+        yield spec.get("secretName")
+    elif group == "external-secrets.io" and kind == "ExternalSecret":
+        target = spec.get("target") if isinstance(spec.get("target"), dict) else {}
+        if target.get("creationPolicy", "Owner") in ("Owner", "Orphan"):
+            yield target.get("name") or obj.name
+    elif group == "bitnami.com" and kind == "SealedSecret":
+        template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
+        meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
+        yield meta.get("name") or obj.name
+    elif group == "secrets.hashicorp.com":
+        destination = spec.get("destination")
+        if isinstance(destination, dict):
+            yield destination.get("name")
+    elif group == "onepassword.com" and kind == "OnePasswordItem":
+        yield obj.name
+    elif group == "secrets-store.csi.x-k8s.io" and kind == "SecretProviderClass":
+        for item in spec.get("secretObjects") or []:
+            if isinstance(item, dict):
+                yield item.get("secretName")
+
+
+def declared_secrets(cluster: ClusterInventory, namespace: str | None) -> set[str]:
+    """Secrets of ``namespace`` that other objects of the input declare (see the module doc)."""
+    return {n for o in cluster.in_namespace(namespace) for n in _declared_names(o) if isinstance(n, str) and n}
+
+
+def secret_writer(graph: Any, cluster: ClusterInventory, origin: K8sObject) -> str | None:
+    """``namespace/name`` of a ServiceAccount that RBAC lets create Secrets in ``origin``'s namespace
+    and that a workload of that namespace, read from the same folder as ``origin``, runs as."""
+    namespace = origin.namespace
+    request = Request("create", "secrets", namespace=namespace or "")
+    accounts = sorted({service_account_name(pod) for pod in cluster.workloads_in(namespace)
+                       if same_input(pod.obj, origin)})
+    for name in accounts:
+        if graph.allowed(Identity("ServiceAccount", name, namespace), request):
+            return f"{namespace}/{name}"
+    return None
+

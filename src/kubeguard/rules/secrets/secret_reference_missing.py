@@ -9,8 +9,11 @@ keeps.
 
 On a live cluster or snapshot a missing Secret is a failure.  In a manifest scan it is one only
 when the workload's folder defines other Secrets of that namespace; otherwise the result is
-UNKNOWN, since
-Secrets are often created by other tools (external-secrets, sealed-secrets, cert-manager).
+UNKNOWN, since Secrets are often created by other tools.  Secrets that objects of the input
+declare (cert-manager Certificates, ExternalSecrets, SealedSecrets, Vault and 1Password
+operator resources, SecretProviderClass `secretObjects`) count as present, and when a workload
+of the same folder and namespace runs as a ServiceAccount that may create Secrets there (Argo
+CD's Redis password, webhook certificate jobs) the result is UNKNOWN.
 
 ## Why it matters
 A pod whose Secret or key is missing never starts (`CreateContainerConfigError` or a volume
@@ -36,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, PodSpecView, Violation
-from kubeguard.rules._helpers.refs import pod_refs, resolve
+from kubeguard.rules._helpers.refs import pod_refs, resolve, undecidable_reason
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -62,8 +65,8 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     refs = [r for r in pod_refs(pod) if r.kind == "Secret" and r.via != "imagePullSecrets"]
     if not refs:
         return
-    res = resolve(ctx.cluster, pod.obj, refs)
+    res = resolve(ctx.cluster, pod.obj, refs, lambda: ctx.graph("rbac"))
     if not res.missing and res.undecidable:
-        raise NotEvaluated("the referenced Secrets are not in the scanned folder")
+        raise NotEvaluated(undecidable_reason(res, "the referenced Secrets"))
     for ref, problem in res.missing:
         yield Violation(problem, ref.path, container=ref.container)

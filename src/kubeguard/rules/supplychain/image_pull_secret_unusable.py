@@ -6,7 +6,8 @@ Every `imagePullSecrets` entry of every pod spec.  The kubelet only uses a Secre
 `kubernetes.io/dockercfg` holding `.dockercfg`; an `Opaque` Secret with the right key, or the
 right type with the wrong key, is silently skipped.  A missing Secret is a failure on a live
 cluster or snapshot, and in a manifest scan only when the workload's folder defines other
-Secrets of the namespace (otherwise UNKNOWN).
+Secrets of the namespace and nothing there may create it at run time (see
+`secret-reference-missing`); otherwise UNKNOWN.
 
 ## Why it matters
 An unusable pull secret means anonymous pulls: private images fail with `ImagePullBackOff`,
@@ -37,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, PodSpecView, Violation
-from kubeguard.rules._helpers.refs import pull_secret_refs, resolve
+from kubeguard.rules._helpers.refs import pull_secret_refs, resolve, undecidable_reason
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -71,7 +72,7 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     refs = list(pull_secret_refs(pod))
     if not refs:
         return
-    res = resolve(ctx.cluster, pod.obj, refs)
+    res = resolve(ctx.cluster, pod.obj, refs, lambda: ctx.graph("rbac"))
     problems = [(ref, f"pull secret: {problem}") for ref, problem in res.missing]
     for ref in refs:
         secret = ctx.cluster.get("Secret", pod.namespace, ref.name)
@@ -86,6 +87,6 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
         elif key not in data:
             problems.append((ref, f"pull secret {ref.name!r} of type {typ} has no {key} key"))
     if not problems and res.undecidable:
-        raise NotEvaluated("the referenced pull secrets are not in the scanned folder")
+        raise NotEvaluated(undecidable_reason(res, "the referenced pull secrets"))
     for ref, problem in problems:
         yield Violation(problem, ref.path)
