@@ -22,6 +22,7 @@ from kubeguard.model import ClusterInventory, ContainerView, K8sObject, NotEvalu
 from kubeguard.rules._helpers.flags import (
     ETCD, CommandLine, FlagError, Setting, Spec, each, image_names, loopback, parse, runs,
 )
+from kubeguard.rules._helpers.pss import parse_version
 from kubeguard.rules._helpers.workloads import objects_in
 
 SYSTEM_NAMESPACE = "kube-system"
@@ -59,6 +60,20 @@ class Instance:
             evidence={"component": self.spec.name, "flag": f"--{setting.flag}",
                       "value": setting.raw if value is None else value, "default": not setting.is_set},
         )
+
+
+def version_of(inst: Instance, ctx) -> tuple[tuple[int, int] | None, str]:
+    """The component's (major, minor) and where it came from: its image tag, else the cluster's server version."""
+    for view in pod_specs(inst.obj):
+        for c in view.all_containers():
+            if c.name == inst.container:
+                tag = c.image.split("@", 1)[0].rpartition("/")[2].partition(":")[2]
+                v = parse_version(tag)
+                if v is not None:
+                    return v, f"image {c.image}"
+    server = ctx.cluster.facts.kubernetes_version
+    v = parse_version(server)
+    return (v, f"server version {server}") if v is not None else (None, "version unknown")
 
 
 def _containers(cluster: ClusterInventory, spec: Spec) -> Iterator[tuple[K8sObject, ContainerView]]:
