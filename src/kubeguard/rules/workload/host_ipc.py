@@ -53,7 +53,7 @@ META = RuleMeta(
     references=("https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",),
     lifecycle=Lifecycle.preview("0.1.0"),
     admission=True,
-    peers={"kubescape": ("C-0038", "C-0276"), "checkov": ("CKV_K8S_18",), "trivy": ("KSV-0008",),
+    peers={"kubescape": ("C-0038", "C-0195", "C-0215", "C-0276"), "checkov": ("CKV_K8S_18",), "trivy": ("KSV-0008",),
            "polaris": ("hostIPCSet",), "kube-linter": ("host-ipc",), "kubesec": ("HostIPC",)},
 )
 

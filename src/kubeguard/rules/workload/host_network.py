@@ -56,7 +56,7 @@ META = RuleMeta(
     references=("https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",),
     lifecycle=Lifecycle.preview("0.1.0"),
     admission=True,
-    peers={"kubescape": ("C-0041",), "checkov": ("CKV_K8S_19",), "trivy": ("KSV-0009",),
+    peers={"kubescape": ("C-0041", "C-0196", "C-0216"), "checkov": ("CKV_K8S_19",), "trivy": ("KSV-0009",),
            "polaris": ("hostNetworkSet",), "kube-linter": ("host-network",), "kubesec": ("HostNetwork",)},
 )
 

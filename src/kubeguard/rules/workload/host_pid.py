@@ -55,7 +55,7 @@ META = RuleMeta(
     references=("https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",),
     lifecycle=Lifecycle.preview("0.1.0"),
     admission=True,
-    peers={"kubescape": ("C-0038", "C-0275"), "checkov": ("CKV_K8S_17",), "trivy": ("KSV-0010",),
+    peers={"kubescape": ("C-0038", "C-0194", "C-0214", "C-0275"), "checkov": ("CKV_K8S_17",), "trivy": ("KSV-0010",),
            "polaris": ("hostPIDSet",), "kube-linter": ("host-pid",), "kubesec": ("HostPID",)},
 )
 

@@ -61,7 +61,7 @@ META = RuleMeta(
     references=("https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",),
     lifecycle=Lifecycle.preview("0.1.0"),
     admission=True,
-    peers={"kubescape": ("C-0016", "C-0197"), "checkov": ("CKV_K8S_20",), "trivy": ("KSV-0001",),
+    peers={"kubescape": ("C-0016", "C-0197", "C-0217"), "checkov": ("CKV_K8S_20",), "trivy": ("KSV-0001",),
            "polaris": ("privilegeEscalationAllowed",), "kube-linter": ("privilege-escalation-container",),
            "kubesec": ("AllowPrivilegeEscalation",)},
 )

@@ -57,7 +57,7 @@ META = RuleMeta(
     lifecycle=Lifecycle.preview("0.1.0"),
     fix=Fix.safe("Set securityContext.privileged to false"),
     admission=True,
-    peers={"kubescape": ("C-0057",), "checkov": ("CKV_K8S_16",), "trivy": ("KSV-0017",),
+    peers={"kubescape": ("C-0057", "C-0193", "C-0213"), "checkov": ("CKV_K8S_16",), "trivy": ("KSV-0017",),
            "polaris": ("runAsPrivileged",), "kube-linter": ("privileged-container",),
            "kubesec": ("Privileged",)},
 )

@@ -59,7 +59,7 @@ META = RuleMeta(
     references=("https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",),
     lifecycle=Lifecycle.preview("0.1.0"),
     admission=True,
-    peers={"trivy": ("KSV-0028", "KSV-0121")},
+    peers={"trivy": ("KSV-0028",)},
 )
 
 

@@ -37,13 +37,14 @@ spec:
 ```
 
 ## Exceptions
-Kubescape and Trivy also accept a non-zero `runAsUser` instead; the standard
-does not, and neither does this rule.  `runAsUser: 0` is `run-as-root-user`.
+`runAsUser: 0` is `run-as-root-user`.
 
 ## Differences from Checkov
-Checkov's CKV_K8S_23 accepts a non-zero `runAsUser` without `runAsNonRoot`. Pod Security restricted
-requires `runAsNonRoot: true` (the image may switch users), so this rule fails those pods (12 on the
-corpus).
+Checkov's CKV_K8S_23, like Kubescape's C-0013, Polaris and kube-linter, accepts a non-zero
+`runAsUser` without `runAsNonRoot`. Pod Security restricted and Trivy's KSV-0012 require
+`runAsNonRoot: true` whatever `runAsUser` says: it is the one setting the kubelet enforces, so a
+later edit or patch that drops `runAsUser` cannot bring root back unnoticed.  This rule follows
+the standard and fails those pods (12 on the corpus).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ META = RuleMeta(
     references=("https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",),
     lifecycle=Lifecycle.preview("0.1.0"),
     admission=True,
-    peers={"kubescape": ("C-0013", "C-0198"), "checkov": ("CKV_K8S_23",), "trivy": ("KSV-0012",),
+    peers={"kubescape": ("C-0013", "C-0198", "C-0218"), "checkov": ("CKV_K8S_23",), "trivy": ("KSV-0012",),
            "polaris": ("runAsRootAllowed",), "kube-linter": ("run-as-non-root",), "kubesec": ("RunAsNonRoot",)},
 )
 

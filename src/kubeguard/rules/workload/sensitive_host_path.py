@@ -79,7 +79,7 @@ META = RuleMeta(
     ),
     lifecycle=Lifecycle.preview("0.1.0"),
     admission=True,
-    peers={"kube-linter": ("sensitive-host-mounts",), "kubesec": ("ProcMount",)},
+    peers={"kube-linter": ("sensitive-host-mounts",), "kubesec": ("ProcMount",), "trivy": ("KSV-0121",)},
 )
 
 
