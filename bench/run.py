@@ -127,7 +127,11 @@ def _sample_tree(pid: int, peak: list[int], stop: threading.Event, every: float 
 
 def _children(pid: int) -> list[int]:
     out = []
-    for entry in os.scandir("/proc"):
+    try:
+        entries = list(os.scandir("/proc"))
+    except OSError:  # no /proc (not Linux): the largest-process RSS is all there is
+        return out
+    for entry in entries:
         if entry.name.isdigit() and int(entry.name) > pid:
             try:
                 with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as fh:
