@@ -12,7 +12,8 @@ where nodes keep credentials:
   `kubelet.conf` and `admin.conf`, and GKE's `/etc/srv/kubernetes`.  Plugin and device-plugin
   sockets elsewhere under `/var/lib/kubelet` are not credentials and are not reported.
 
-Mounting `/` or `/etc` exposes these as well and is reported with the location it reaches.
+Mounting `/` or `/etc` exposes these as well and is reported with the location it reaches.  On
+an EKS, AKS or GKE cluster the other clouds' locations are not named.
 
 ## Why it matters
 These files turn a container compromise into cloud account or cluster compromise: the Azure
@@ -74,23 +75,26 @@ META = RuleMeta(
     peers={"kubescape": ("C-0020",)},
 )
 
-# host location -> what it holds
+# host location -> (what it holds, the provider it belongs to; None: any), node identity first
 LOCATIONS = {
-    "/etc/kubernetes/azure.json": "the Azure cloud provider credentials",
-    "/etc/kubernetes/cloud.conf": "the cloud provider configuration and credentials",
-    "/etc/kubernetes/cloud-config": "the cloud provider configuration and credentials",
-    "/root/.aws": "AWS credentials", "/home/*/.aws": "AWS credentials",
-    "/root/.azure": "Azure CLI credentials", "/home/*/.azure": "Azure CLI credentials",
-    "/root/.config/gcloud": "Google Cloud credentials", "/home/*/.config/gcloud": "Google Cloud credentials",
-    "/var/lib/waagent": "the Azure VM agent's certificates",
-    "/var/lib/kubelet/pods": "every pod's service account token and mounted Secrets",
-    "/var/lib/kubelet/pki": "the kubelet's client certificates",
-    "/var/lib/kubelet/kubeconfig": "the kubelet's kubeconfig",
-    "/etc/kubernetes/pki": "the cluster's private keys",
-    "/etc/kubernetes/admin.conf": "the cluster-admin kubeconfig",
-    "/etc/kubernetes/kubelet.conf": "the kubelet's kubeconfig",
-    "/etc/srv/kubernetes": "GKE node credentials",
+    "/var/lib/kubelet/pods": ("every pod's service account token and mounted Secrets", None),
+    "/var/lib/kubelet/pki": ("the kubelet's client certificates", None),
+    "/var/lib/kubelet/kubeconfig": ("the kubelet's kubeconfig", None),
+    "/etc/kubernetes/pki": ("the cluster's private keys", None),
+    "/etc/kubernetes/admin.conf": ("the cluster-admin kubeconfig", None),
+    "/etc/kubernetes/kubelet.conf": ("the kubelet's kubeconfig", None),
+    "/etc/kubernetes/cloud.conf": ("the cloud provider configuration and credentials", None),
+    "/etc/kubernetes/cloud-config": ("the cloud provider configuration and credentials", None),
+    "/etc/kubernetes/azure.json": ("the Azure cloud provider credentials", "aks"),
+    "/var/lib/waagent": ("the Azure VM agent's certificates", "aks"),
+    "/root/.azure": ("Azure CLI credentials", "aks"), "/home/*/.azure": ("Azure CLI credentials", "aks"),
+    "/etc/srv/kubernetes": ("GKE node credentials", "gke"),
+    "/root/.config/gcloud": ("Google Cloud credentials", "gke"),
+    "/home/*/.config/gcloud": ("Google Cloud credentials", "gke"),
+    "/root/.aws": ("AWS credentials", "eks"), "/home/*/.aws": ("AWS credentials", "eks"),
 }
+# Providers whose nodes are known not to be on another cloud: their locations alone are named.
+_CLOUD_PROVIDERS = frozenset({"eks", "aks", "gke"})
 
 
 def related(path: str, location: str) -> bool:
@@ -101,8 +105,10 @@ def related(path: str, location: str) -> bool:
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
+    provider = ctx.cluster.facts.provider
     for i, vol, path in host_path_volumes(pod):
-        reached = [what for loc, what in LOCATIONS.items() if related(path, loc)]
+        reached = [what for loc, (what, cloud) in LOCATIONS.items()
+                   if (cloud is None or provider not in _CLOUD_PROVIDERS or cloud == provider) and related(path, loc)]
         if reached:
             unique = list(dict.fromkeys(reached))
             things = ", ".join(unique[:3]) + (f" and {len(unique) - 3} more credential locations"
