@@ -34,6 +34,13 @@ spec:
 
 ## Exceptions
 None in the standard.
+
+## Differences from Checkov
+Checkov's CKV_K8S_31 also accepts the annotations `seccomp.security.alpha.kubernetes.io/pod` and
+`container.seccomp.security.alpha.kubernetes.io/<name>` set to `runtime/default`.  Kubernetes
+stopped reading them in 1.27 (the API server no longer copies them into the fields and the
+kubelet ignores them), and Pod Security judges only the fields, so a pod with the annotation
+alone runs Unconfined and fails here.
 """
 
 from __future__ import annotations
