@@ -5,7 +5,8 @@ Every pod spec that sets `spec.serviceAccount`, the deprecated alias of `service
 When both are set and differ, the API server uses `serviceAccountName` and the alias is
 misleading.
 
-Objects read from a cluster (live or snapshot) always carry the alias: the API server copies
+Objects read from a cluster (live, snapshot, or a `kubectl get -o yaml` dump, recognised by the
+`uid` and `resourceVersion` the server adds) always carry the alias: the API server copies
 `serviceAccountName` into it on every read.  There the alias counts only when it differs.
 
 ## Why it matters
@@ -61,7 +62,7 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     alias, name = pod.spec.get("serviceAccount"), pod.spec.get("serviceAccountName")
     if not alias:
         return
-    if name == alias and inventory_is_complete(ctx.cluster):
+    if name == alias and (inventory_is_complete(ctx.cluster) or _read_from_server(pod)):
         return  # the API server mirrors serviceAccountName into the alias on read
     if name and name != alias:
         msg = f"serviceAccount {alias!r} differs from serviceAccountName {name!r}, which is the one used"
@@ -69,3 +70,8 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
         msg = f"uses the deprecated serviceAccount field ({alias!r}); use serviceAccountName"
     yield Violation(msg, pod.path("serviceAccount"))
 
+
+def _read_from_server(pod: PodSpecView) -> bool:
+    """Whether the object was dumped from an API server: only the server sets uid and resourceVersion."""
+    meta = pod.obj.metadata
+    return bool(meta.get("uid")) and bool(meta.get("resourceVersion"))
