@@ -96,11 +96,27 @@ def test_every_primitive_has_a_case():
     assert set(CASES) == {p.id for p in PRIMITIVES}
 
 
+AWS_AUTH = """
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data: {mapRoles: ""}
+"""
+
+
 @pytest.mark.parametrize("pid", sorted(CASES))
 def test_primitive_held_and_not_held(graph_of, pid):
     good, bad = CASES[pid]
-    assert (pid, None) in held(graph_of(cluster_role(good))), f"{pid} must hold with {good}"
-    assert pid not in {p for p, _ in held(graph_of(cluster_role(bad)))}, f"{pid} must not hold with {bad}"
+    eks = AWS_AUTH if pid == "aws-auth-write" else ""  # the primitive exists only on EKS-shaped clusters
+    assert (pid, None) in held(graph_of(cluster_role(good) + eks)), f"{pid} must hold with {good}"
+    assert pid not in {p for p, _ in held(graph_of(cluster_role(bad) + eks))}, f"{pid} must not hold with {bad}"
+
+
+def test_aws_auth_write_only_on_eks_shaped_clusters(graph_of):
+    rules = '[{apiGroups: [""], resources: [configmaps], verbs: [update]}]'
+    assert "aws-auth-write" not in {p for p, _ in held(graph_of(cluster_role(rules)))}
+    assert ("aws-auth-write", None) in held(graph_of(cluster_role(rules) + AWS_AUTH))
 
 
 def test_cluster_wide_is_not_repeated_per_namespace(graph_of):
@@ -182,7 +198,7 @@ subjects: [{{kind: User, name: dev}}, {{kind: ServiceAccount, name: deployer, na
 """)
     esc = g.escalations()
     assert set(esc.powerful_service_accounts()) == {("ops", "deployer")}
-    assert set(esc.powerful_service_accounts()[("ops", "deployer")]) == {p.id for p in PRIMITIVES if p.critical}
+    assert set(esc.powerful_service_accounts()[("ops", "deployer")]) == {p.id for p in esc.primitives if p.critical}
     dev = [e for e in esc.of(Identity.parse("user:dev")) if e.primitive.id == "pod-create-as-powerful-sa"]
     assert [(e.scope, e.targets[0].split(" ")[0]) for e in dev] == [("ops", "ops/deployer")]
     me = [e for e in esc.of(Identity.parse("sa:ops:deployer")) if e.primitive.id == "pod-create-as-powerful-sa"]

@@ -380,8 +380,9 @@ class RbacGraph:
                  bindings: list[BindingNode], cluster_scoped_crds: frozenset[tuple[str, str]],
                  service_accounts: frozenset[tuple[str, str]], namespaces: tuple[str, ...],
                  cloud_principals: tuple[CloudPrincipal, ...], workload_identities: tuple[WorkloadIdentityLink, ...],
-                 problems: tuple[str, ...], identity_facts: dict[str, Any]):
+                 problems: tuple[str, ...], identity_facts: dict[str, Any], aws_auth: bool = True):
         self.cluster = cluster
+        self.aws_auth = aws_auth  # EKS-shaped: the aws-auth ConfigMap maps IAM principals (aws-auth-write applies)
         self.source = source
         self.roles = roles
         self.bindings = tuple(bindings)
@@ -552,8 +553,9 @@ def build(cluster: ClusterInventory, assume_defaults: bool = False) -> RbacGraph
             crds.add((str(spec.get("group", "")), names["plural"]))
     sas = {(o.namespace or "default", o.name) for o in cluster.of_kind("ServiceAccount")}
     links = _workload_identities(identity)
+    aws_auth = facts.provider == "eks" or cluster.get("ConfigMap", "kube-system", "aws-auth") is not None
     return RbacGraph(cluster.name, facts.source, roles, bindings, frozenset(crds), frozenset(sas),
-                     cluster.namespaces, principals, links, tuple(problems), identity)
+                     cluster.namespaces, principals, links, tuple(problems), identity, aws_auth)
 
 
 def _full_authority_rules(name: str) -> tuple[PolicyRule, ...]:

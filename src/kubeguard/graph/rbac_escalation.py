@@ -124,7 +124,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
               "P13", True),
     # bind is checked on the role a binding references: a ClusterRoleBinding can only reference
     # ClusterRoles, a RoleBinding either kind, so the pairs below are the only ones that work
-    Primitive("rbac-bind", "bind roles they do not hold", "critical",
+    Primitive("rbac-bind", "bind ClusterRoles they do not hold", "critical",
               (_any("bind clusterroles", ("bind",), ("clusterroles",), "rbac.authorization.k8s.io",
                     namespaced_check=True),
                _any("create/update/patch rolebindings or clusterrolebindings", _WRITE,
@@ -256,6 +256,8 @@ class Escalations:
 
     def __init__(self, graph: "RbacGraph"):
         self.graph = graph
+        # aws-auth maps IAM principals only on EKS; elsewhere the ConfigMap (if any) means nothing
+        self.primitives = tuple(p for p in PRIMITIVES if p.id != "aws-auth-write" or graph.aws_auth)
         self._base: dict["Identity", tuple[Escalation, ...]] = {}
         self._derived: dict["Identity", tuple[Escalation, ...]] = {}
         self._rule_hits: dict[tuple[int, int], tuple[Request, ...]] = {}
@@ -334,7 +336,7 @@ class Escalations:
         cluster_grants = tuple(g for g in grants if g.scope is None)
         scopes = sorted({g.scope for g in grants if g.scope is not None})
         by_scope = {ns: tuple(g for g in grants if g.scope is None or g.scope == ns) for ns in scopes}
-        for prim in PRIMITIVES:
+        for prim in self.primitives:
             ev = self.holds(prim, cluster_grants, None) if cluster_grants else None
             if ev is not None:
                 out.append(Escalation(prim, identity, None, ev))

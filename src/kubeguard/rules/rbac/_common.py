@@ -45,8 +45,10 @@ def related_refs(esc: Escalation, skip: BindingNode | None = None) -> tuple[Obje
 
 
 def escalation_violations(ctx, primitive_ids: tuple[str, ...]) -> Iterator[Violation]:
-    """One violation per (binding subject, primitive, scope) whose binding supplies the key permission.
+    """One violation per (binding subject, scope) whose binding supplies the key permission of a primitive.
 
+    Primitives of one rule held through the same binding subject at the same scope (bind on
+    ClusterRoles and on Roles, APIService and CRD writes) are one finding naming them all.
     Subjects holding full authority at the scope are reported once by cluster-admin-binding
     instead of once per primitive.  Grants that reach a subject only through a group are
     reported on the group's binding.
@@ -60,11 +62,8 @@ def escalation_violations(ctx, primitive_ids: tuple[str, ...]) -> Iterator[Viola
         if not held:
             continue
         full = set() if "cluster-admin" in wanted else esc_all.full_authority_scopes(identity)
-        key = own_key(identity)
-        for e in held:
-            if None in full or (e.scope is not None and e.scope in full):
-                continue
-            yield from _on_bindings(e, identity, key, include_platform)
+        yield from _on_bindings([e for e in held if None not in full and (e.scope is None or e.scope not in full)],
+                                identity, include_platform)
 
 
 def permission_violations(ctx, primitives: tuple[Primitive, ...]) -> Iterator[Violation]:
@@ -78,10 +77,8 @@ def permission_violations(ctx, primitives: tuple[Primitive, ...]) -> Iterator[Vi
         if not held:
             continue
         full = esc_all.full_authority_scopes(identity)
-        key = own_key(identity)
-        for e in held:
-            if None not in full and (e.scope is None or e.scope not in full):
-                yield from _on_bindings(e, identity, key, include_platform)
+        yield from _on_bindings([e for e in held if None not in full and (e.scope is None or e.scope not in full)],
+                                identity, include_platform)
 
 
 def _held(esc_all, grants, identity: Identity, primitives: tuple[Primitive, ...]) -> list[Escalation]:
@@ -101,27 +98,38 @@ def _held(esc_all, grants, identity: Identity, primitives: tuple[Primitive, ...]
     return out
 
 
-def _on_bindings(e: Escalation, identity: Identity, key, include_platform: bool) -> Iterator[Violation]:
-    seen: set[int] = set()
-    for g in e.key_grants:
-        b = g.binding
-        if id(b) in seen or (b.is_platform and not include_platform):
-            continue
-        seen.add(id(b))
-        for s, idx in zip(b.subjects, b.subject_index):
-            if s.key != key:
+def _on_bindings(held: list[Escalation], identity: Identity, include_platform: bool) -> Iterator[Violation]:
+    """One violation per binding subject and scope that supplies a key grant of ``held``."""
+    key = own_key(identity)
+    found: dict[tuple[int, int, str | None], tuple[BindingNode, int, list[tuple[Escalation, Any]]]] = {}
+    for e in held:
+        seen: set[int] = set()
+        for g in e.key_grants:
+            b = g.binding
+            if id(b) in seen or (b.is_platform and not include_platform):
                 continue
-            msg = (f"{identity} can {e.primitive.title} {e.where}{names_note(e)} via {b.ref} -> {b.role_ref}"
-                   f" rules[{g.rule.index}]")
-            if e.targets:
-                msg += f"; reaches {', '.join(e.targets[:3])}" + (" ..." if len(e.targets) > 3 else "")
-            evidence: dict[str, Any] = e.to_dict()
-            evidence["chain_text"] = e.chain()
-            if b.obj is None:
-                yield Violation(f"{msg} ({b.source})", (), None, None, related_refs(e), evidence)
-            else:
-                yield Violation(msg, ("subjects", idx), None, b.obj, related_refs(e, b), evidence)
-            break
+            seen.add(id(b))
+            idx = next((i for s, i in zip(b.subjects, b.subject_index) if s.key == key), None)
+            if idx is not None:
+                found.setdefault((id(b), idx, e.scope), (b, idx, []))[2].append((e, g))
+    for b, idx, items in found.values():
+        first = items[0][0]
+        rules = ", ".join(dict.fromkeys(str(g.rule.index) for _, g in items))
+        titles = [e.primitive.title + names_note(e) for e, _ in items]
+        what = titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
+        msg = f"{identity} can {what} {first.where} via {b.ref} -> {b.role_ref} rules[{rules}]"
+        targets = [t for e, _ in items for t in e.targets]
+        if targets:
+            msg += f"; reaches {', '.join(targets[:3])}" + (" ..." if len(targets) > 3 else "")
+        evidence: dict[str, Any] = first.to_dict()
+        evidence["chain_text"] = [line for e, _ in items for line in e.chain()]
+        if len(items) > 1:
+            evidence["primitives"] = [e.primitive.id for e, _ in items]
+        related = tuple(dict.fromkeys(r for e, _ in items for r in related_refs(e, b if b.obj else None)))
+        if b.obj is None:
+            yield Violation(f"{msg} ({b.source})", (), None, None, related, evidence)
+        else:
+            yield Violation(msg, ("subjects", idx), None, b.obj, related, evidence)
 
 
 def service_account_object(cluster: ClusterInventory, namespace: str, name: str):

@@ -1,4 +1,4 @@
-""""Subject can edit the EKS aws-auth ConfigMap".
+"""Subject can edit the EKS aws-auth ConfigMap.
 
 ## What it checks
 On EKS clusters (provider eks, or an aws-auth ConfigMap in the inventory): subjects that may

@@ -5,7 +5,10 @@ Every ServiceAccount subject of every binding (and every User subject named
 `system:serviceaccount:NS:NAME`, which is the same identity) whose ServiceAccount is not
 in the inventory.  A ServiceAccount subject without `namespace` takes the binding's
 namespace, as upstream does.  The `default` ServiceAccount is assumed to exist in every
-namespace.  Not evaluated (UNKNOWN) when the input holds no ServiceAccount at all.
+namespace.  In manifests, a ServiceAccount written without `metadata.namespace` goes to
+whatever namespace it is applied to (`kubectl apply -n argocd`), so it matches a subject of
+that name in any namespace.  Not evaluated (UNKNOWN) when the input holds no ServiceAccount
+at all.
 
 ## Why it matters
 Whoever can later create that ServiceAccount and run a pod as it (or request a token for
@@ -46,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import ClusterInventory, NotEvaluated, Violation
+from kubeguard.rules._helpers.namespaces import explicit_namespace
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 from ._common import rbac_graph
@@ -72,12 +76,15 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     graph = rbac_graph(ctx)
     if not graph.service_accounts:
         raise NotEvaluated("no ServiceAccount objects in the input")
+    floating = {o.name for o in cluster.of_kind("ServiceAccount") if explicit_namespace(o) is None} \
+        if graph.source in ("manifests", "demo") else set()
     for b in graph.bindings:
         if b.obj is None:
             continue
         for s, idx in zip(b.subjects, b.subject_index):
             kind, ns, name = s.key
-            if kind != "ServiceAccount" or name == "default" or (ns, name) in graph.service_accounts:
+            if kind != "ServiceAccount" or name == "default" or (ns, name) in graph.service_accounts \
+                    or name in floating:
                 continue
             yield Violation(f"{b.ref} grants to ServiceAccount {ns}/{name}, which does not exist",
                             ("subjects", idx, "name"), obj=b.obj)

@@ -7,7 +7,9 @@ any path: bindings naming the ServiceAccount, a User `system:serviceaccount:NS:N
 the groups `system:serviceaccounts`, `system:serviceaccounts:NS` and
 `system:authenticated`.  The evidence is the chain pod → ServiceAccount → binding → role →
 rule; cloud identities linked to the ServiceAccount (IRSA, EKS Pod Identity, GKE and
-Azure Workload Identity) are added to it.
+Azure Workload Identity) are added to it.  One finding per workload names every primitive
+(most severe first) and the evidence lists each one's chain, so an operator holding thirteen
+rights is one finding, not thirteen.
 
 ## Why it matters
 Whoever compromises the container gets the token, and with it the primitive: the
@@ -89,17 +91,28 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     held = [e for e in esc.of(sa) if Severity.parse(e.primitive.severity).rank >= floor
             and (ctx.params.include_platform or any(not g.binding.is_platform for g in e.key_grants))]
     full = {e.scope for e in held if e.primitive.id == "cluster-admin"}
+    held = [e for e in held if e.primitive.id == "cluster-admin" or not (None in full or e.scope in full)]
+    if not held:
+        return
+    held.sort(key=lambda e: -Severity.parse(e.primitive.severity).rank)  # stable: catalogue order within a rank
     links = [w for w in graph.workload_identities
              if (w.namespace, w.service_account) == (sa.namespace, sa.name)]
-    for e in held:
-        if e.primitive.id != "cluster-admin" and (None in full or e.scope in full):
-            continue
+
+    def path(e) -> list[str]:
         g = e.key_grants[0]
-        chain = [f"{pod.kind}/{pod.obj.name}", str(sa), g.binding.ref, g.binding.role_ref, f"rules[{g.rule.index}]"]
-        evidence = e.to_dict()
-        evidence["path"] = chain
-        if links:
-            evidence["cloudIdentities"] = [{"provider": w.provider, "mechanism": w.mechanism,
-                                            "identity": w.cloud_identity} for w in links]
-        yield Violation(f"{pod.kind} {pod.obj.name!r} runs as {sa}, which can {e.primitive.title} {e.where}: "
-                        + " -> ".join(chain), sa_path(pod), related=related_refs(e), evidence=evidence)
+        return [f"{pod.kind}/{pod.obj.name}", str(sa), g.binding.ref, g.binding.role_ref, f"rules[{g.rule.index}]"]
+
+    evidence = held[0].to_dict()
+    evidence["path"] = path(held[0])
+    if len(held) > 1:
+        evidence["escalations"] = [{"primitive": e.primitive.id, "scope": e.scope, "path": path(e)} for e in held]
+    if links:
+        evidence["cloudIdentities"] = [{"provider": w.provider, "mechanism": w.mechanism,
+                                        "identity": w.cloud_identity} for w in links]
+    what = [f"{e.primitive.title} {e.where}" for e in held[:5]]
+    can = what[0] if len(what) == 1 else f"{'; '.join(what[:-1])} and {what[-1]}"
+    if len(held) > 5:
+        can += f" (+{len(held) - 5} more)"
+    related = tuple(dict.fromkeys(r for e in held for r in related_refs(e)))
+    yield Violation(f"{pod.kind} {pod.obj.name!r} runs as {sa}, which can {can}: " + " -> ".join(evidence["path"]),
+                    sa_path(pod), related=related, evidence=evidence)
