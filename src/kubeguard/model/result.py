@@ -70,32 +70,47 @@ class ScanResult:
 
     def cluster_summary(self, cluster: str) -> dict[str, Any]:
         """Counts per severity of failing findings, statuses, and a severity-weighted score (0-100)."""
+        return self._summary(cluster, [f for f in self.findings if f.cluster == cluster],
+                             [rr for rr in self.rule_results if rr.cluster == cluster], self._weights())
+
+    def cluster_summaries(self) -> dict[str, dict[str, Any]]:
+        """:meth:`cluster_summary` of every cluster, with one pass over findings (large fleets)."""
+        findings: dict[str, list[Finding]] = {c.name: [] for c in self.clusters}
+        results: dict[str, list[RuleResult]] = {c.name: [] for c in self.clusters}
+        for f in self.findings:
+            findings.setdefault(f.cluster, []).append(f)
+        for rr in self.rule_results:
+            results.setdefault(rr.cluster, []).append(rr)
+        weights = self._weights()
+        return {c: self._summary(c, findings[c], results.get(c, []), weights) for c in findings}
+
+    def _weights(self) -> dict[str, float]:
+        return {r["code"]: SEVERITY_WEIGHT.get(r["severity"], 0.0) for r in self.rules}
+
+    def _summary(self, cluster: str, findings: list[Finding], rule_results: list[RuleResult],
+                 weights: dict[str, float]) -> dict[str, Any]:
         sev = {s.value: 0 for s in Severity}
         statuses = {s.value: 0 for s in Status}
-        for f in self.findings:
-            if f.cluster != cluster:
-                continue
+        for f in findings:
             statuses[f.status] = statuses.get(f.status, 0) + 1
             if f.status == Status.FAIL.value:
                 sev[f.severity] += 1
-        weights = {r["code"]: SEVERITY_WEIGHT.get(r["severity"], 0.0) for r in self.rules}
         good = bad = 0.0
         passed = 0
-        for rr in self.rule_results:
-            if rr.cluster != cluster:
-                continue
+        for rr in rule_results:
             w = weights.get(rr.rule, 0.0)
             good += w * (rr.passed + rr.exempt)
             bad += w * rr.failed
             passed += rr.passed
         statuses[Status.PASS.value] = max(statuses[Status.PASS.value], passed)
         score = round(100.0 * good / (good + bad), 1) if good + bad else None
-        unknown_rules = sum(1 for rr in self.rule_results if rr.cluster == cluster and rr.status == "UNKNOWN")
+        unknown_rules = sum(1 for rr in rule_results if rr.status == "UNKNOWN")
         return {"severity": sev, "status": statuses, "score": score, "unknownRules": unknown_rules,
                 "objects": self.object_counts.get(cluster, 0)}
 
     # --- JSON ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
+        summaries = self.cluster_summaries()
         return {
             "apiVersion": API_VERSION,
             "kind": KIND,
@@ -103,7 +118,7 @@ class ScanResult:
             "tool": {"name": "kubeguard", "version": self.tool_version},
             "createdAt": self.created_at,
             "inputs": self.inputs,
-            "clusters": [{**c.to_dict(), "summary": self.cluster_summary(c.name)} for c in self.clusters],
+            "clusters": [{**c.to_dict(), "summary": summaries[c.name]} for c in self.clusters],
             "collection": self.collection.to_dict(),
             "rules": self.rules,
             "ruleResults": [r.to_dict() for r in self.rule_results],
