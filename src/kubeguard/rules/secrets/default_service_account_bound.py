@@ -4,7 +4,10 @@
 RoleBindings and ClusterRoleBindings with a subject that is a namespace's `default`
 ServiceAccount (the subject's `namespace`, or for a RoleBinding its own namespace when the
 subject omits it), or a group that contains default accounts: `system:serviceaccounts` (every
-service account of the cluster) or `system:serviceaccounts:<namespace>`.
+service account of the cluster) or `system:serviceaccounts:<namespace>`.  Bindings of the
+platform itself (names with the reserved `system:`, `eks:`, `gce:` or `gke:` prefixes, such as
+upstream's `system:service-account-issuer-discovery`, which lets every service account read the
+OIDC discovery document) are not reported.
 
 ## Why it matters
 Every pod that does not name its own account runs as `default`; rights bound to it are
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kubeguard.graph.rbac import is_platform_object
 from kubeguard.model import K8sObject, Violation
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
@@ -61,7 +65,7 @@ META = RuleMeta(
 
 
 def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
-    if obj.group != "rbac.authorization.k8s.io":
+    if obj.group != "rbac.authorization.k8s.io" or is_platform_object(obj, obj.name):
         return
     subjects = obj.raw.get("subjects")
     if not isinstance(subjects, list):
