@@ -1,0 +1,87 @@
+"""Statuses the fixture harness cannot express: what the coverage-gap rules say when their input is
+missing (UNKNOWN, with the reason) or cannot exist (NOT_APPLICABLE), never PASS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kubeguard.model import Status
+from kubeguard.rules._registry import default_registry
+
+from .harness import scan_fixture
+
+REGISTRY = default_registry()
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      runtimeClassName: gvisor
+      containers: [{name: web, image: registry.example.com/web:2.0}]
+"""
+APISERVER_NO_VERSION = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: kube-apiserver-cp-1, namespace: kube-system, labels: {component: kube-apiserver}}
+spec:
+  containers:
+    - name: kube-apiserver
+      image: registry.example.com/control-plane/apiserver
+      command: [kube-apiserver, --client-ca-file=/etc/kubernetes/pki/ca.crt]
+"""
+
+
+def _result(tmp_path: Path, code: str, text: str, facts: dict | None = None):
+    case = tmp_path / "case.yaml"
+    case.write_text(text)
+    result = scan_fixture(REGISTRY.get(code), REGISTRY, case, None, facts)
+    (rr,) = [r for r in result.rule_results if r.rule == code]
+    return rr
+
+
+@pytest.mark.parametrize("code", ["RL038", "RL039"])
+def test_health_rules_do_not_apply_to_manifests_without_status(tmp_path, code):
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec: {containers: [{name: c, image: i:1}]}\n"
+    assert _result(tmp_path, code, pod).status == Status.NOT_APPLICABLE.value
+
+
+def test_node_health_does_not_apply_to_node_manifests(tmp_path):
+    node = "apiVersion: v1\nkind: Node\nmetadata: {name: node-a}\nspec: {podCIDR: 10.244.1.0/24}\n"
+    assert _result(tmp_path, "RL040", node).status == Status.NOT_APPLICABLE.value
+
+
+def test_runtime_class_outside_the_manifests_is_unknown(tmp_path):
+    rr = _result(tmp_path, "WL040", DEPLOYMENT)
+    assert rr.status == Status.UNKNOWN.value
+    assert "'gvisor' is not among the scanned objects" in rr.reason
+
+
+def test_image_verification_absent_from_a_manifest_folder_is_unknown(tmp_path):
+    rr = _result(tmp_path, "SU011", DEPLOYMENT)
+    assert rr.status == Status.UNKNOWN.value
+    assert "scan the cluster or a snapshot" in rr.reason
+
+
+def test_insecure_port_default_with_unknown_version_is_unknown(tmp_path):
+    rr = _result(tmp_path, "CP047", APISERVER_NO_VERSION)
+    assert rr.status == Status.UNKNOWN.value
+    assert "before 1.20 the default serves port 8080" in rr.reason
+
+
+def test_insecure_port_default_takes_the_cluster_version(tmp_path):
+    assert _result(tmp_path, "CP047", APISERVER_NO_VERSION, {"kubernetesVersion": "v1.18.3"}).status == \
+        Status.FAIL.value
+    assert _result(tmp_path, "CP047", APISERVER_NO_VERSION, {"kubernetesVersion": "v1.29.1"}).status == \
+        Status.PASS.value
+
+
+def test_pod_security_plugins_with_unknown_version_are_unknown(tmp_path):
+    rr = _result(tmp_path, "CP049", APISERVER_NO_VERSION)
+    assert rr.status == Status.UNKNOWN.value
