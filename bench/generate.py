@@ -36,7 +36,7 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Dumper = yaml.SafeDumper  # type: ignore[misc]
 
-GENERATOR_VERSION = 1  # bump when the output changes, so cached fleets are rebuilt
+GENERATOR_VERSION = 2  # bump when the output changes, so cached fleets are rebuilt
 FAKE_SECRET_PREFIX = "bench-fake-secret-"  # every Secret value starts with this
 CREATED = datetime(2026, 11, 1, tzinfo=timezone.utc)  # fixed: output must not depend on the clock
 
@@ -44,10 +44,18 @@ Obj = dict[str, Any]
 
 
 class _NoAliasDumper(_Dumper):  # type: ignore[misc,valid-type]
-    """Writes shared sub-objects out in full instead of as YAML anchors and aliases."""
+    """Writes shared sub-objects out in full instead of as YAML anchors and aliases, and
+    multi-line strings as literal blocks, as ``kubectl get -o yaml`` does."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def _represent_str(dumper: yaml.BaseDumper, data: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
+
+
+_NoAliasDumper.add_representer(str, _represent_str)
 
 
 # --- cloud shapes -------------------------------------------------------------------
