@@ -64,6 +64,11 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
             continue
         ref = parse_image(raw or "")
         if not ref.valid:
-            hint = "; it looks like an unsubstituted template placeholder" if raw and _PLACEHOLDER.search(raw) else ""
+            if raw and raw.startswith("ko://"):
+                hint = "; it is a ko build path, which `ko resolve` replaces with an image"
+            elif raw and _PLACEHOLDER.search(raw):
+                hint = "; it looks like an unsubstituted template placeholder"
+            else:
+                hint = ""
             yield Violation(f"container {c.name!r} image {raw!r}: {ref.error}{hint}", c.path("image"),
                             container=c.name)
