@@ -3,7 +3,8 @@
 ## What it checks
 The `command` and `args` of every container, init container and ephemeral
 container for a `sudo` invocation: an element that is `sudo`, or a shell
-string that runs `sudo` (at its start or after `;`, `&&`, `|`, `(` or a space).
+string that runs `sudo` (at its start or after `;`, `&&`, `|`, `(` or a space), by name
+or by path (`/usr/bin/sudo`).
 
 ## Why it matters
 `sudo` in the entrypoint means the image carries a setuid root binary and a
@@ -52,7 +53,7 @@ META = RuleMeta(
     peers={"kubescape": ("C-0062",)},
 )
 
-_SUDO = re.compile(r"(?:^|[\s;&|(`])sudo(?:\s|$)")
+_SUDO = re.compile(r"(?:^|[\s;&|(`]|/(?:usr/)?(?:local/)?s?bin/)sudo(?:\s|$)")
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
