@@ -74,6 +74,17 @@ kind: PodDisruptionBudget
 metadata: {name: prometheus-k8s, namespace: monitoring}
 spec: {maxUnavailable: 1, selector: {matchLabels: {app.kubernetes.io/instance: k8s}}}
 """}, "operator create"),
+    "RB004 subject in a namespace whose ServiceAccounts the input does not hold": ("RB004", {
+        "rbac/crb.yaml": """apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: velero-server}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: velero, namespace: velero}]
+"""}, "no ServiceAccount of namespace"),
 }
 
 

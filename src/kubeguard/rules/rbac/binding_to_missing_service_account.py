@@ -7,8 +7,11 @@ in the inventory.  A ServiceAccount subject without `namespace` takes the bindin
 namespace, as upstream does.  The `default` ServiceAccount is assumed to exist in every
 namespace.  In manifests, a ServiceAccount written without `metadata.namespace` goes to
 whatever namespace it is applied to (`kubectl apply -n argocd`), so it matches a subject of
-that name in any namespace.  Not evaluated (UNKNOWN) when the input holds no ServiceAccount
-at all.
+that name in any namespace.  Subjects in a namespace of which the input holds no
+ServiceAccount at all are not judged (an operator bundle or chart elsewhere creates them), and
+kube-system's upstream identities (kube-controller-manager's per-controller ServiceAccounts
+such as `horizontal-pod-autoscaler`, kubeadm's `coredns` and `kube-proxy`) are assumed.  Not
+evaluated (UNKNOWN) when the input holds no ServiceAccount at all.
 
 ## Why it matters
 Whoever can later create that ServiceAccount and run a pod as it (or request a token for
@@ -72,12 +75,31 @@ META = RuleMeta(
 )
 
 
+# ServiceAccounts every cluster creates in kube-system: kube-controller-manager's per-controller
+# identities (--use-service-account-credentials, the kubeadm default) and kubeadm's add-ons.
+UPSTREAM_KUBE_SYSTEM = frozenset({
+    "attachdetach-controller", "bootstrap-signer", "certificate-controller", "clusterrole-aggregation-controller",
+    "cronjob-controller", "daemon-set-controller", "deployment-controller", "disruption-controller",
+    "endpoint-controller", "endpointslice-controller", "endpointslicemirroring-controller",
+    "ephemeral-volume-controller", "expand-controller", "generic-garbage-collector", "horizontal-pod-autoscaler",
+    "job-controller", "legacy-service-account-token-cleaner", "namespace-controller", "node-controller",
+    "persistent-volume-binder", "pod-garbage-collector", "pv-protection-controller", "pvc-protection-controller",
+    "replicaset-controller", "replication-controller", "resourcequota-controller", "root-ca-cert-publisher",
+    "service-account-controller", "service-cidrs-controller", "service-controller", "statefulset-controller",
+    "token-cleaner", "ttl-after-finished-controller", "ttl-controller", "validatingadmissionpolicy-status-controller",
+    "coredns", "kube-proxy",
+})
+
+
 def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     graph = rbac_graph(ctx)
     if not graph.service_accounts:
         raise NotEvaluated("no ServiceAccount objects in the input")
+    manifests = graph.source in ("manifests", "demo")
     floating = {o.name for o in cluster.of_kind("ServiceAccount") if explicit_namespace(o) is None} \
-        if graph.source in ("manifests", "demo") else set()
+        if manifests else set()
+    stated = {explicit_namespace(o) for o in cluster.of_kind("ServiceAccount")}
+    unjudged: set[str] = set()
     for b in graph.bindings:
         if b.obj is None:
             continue
@@ -86,5 +108,12 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
             if kind != "ServiceAccount" or name == "default" or (ns, name) in graph.service_accounts \
                     or name in floating:
                 continue
+            if manifests and ns == "kube-system" and name in UPSTREAM_KUBE_SYSTEM:
+                continue
+            if manifests and ns not in stated:
+                unjudged.add(ns)  # the input holds no ServiceAccount of that namespace at all
+                continue
             yield Violation(f"{b.ref} grants to ServiceAccount {ns}/{name}, which does not exist",
                             ("subjects", idx, "name"), obj=b.obj)
+    if unjudged:
+        raise NotEvaluated(f"the input holds no ServiceAccount of namespace(s) {', '.join(sorted(unjudged)[:5])}")
