@@ -12,7 +12,11 @@ and fail.  Each offending entry is reported at its own index.
 ## Why it matters
 Capabilities beyond the default set are pieces of root: `SYS_ADMIN` mounts
 filesystems and escapes, `NET_ADMIN` rewires the node's networking,
-`SYS_PTRACE` reads other processes, `NET_RAW` spoofs traffic.
+`SYS_PTRACE` reads other processes, `NET_RAW` spoofs traffic.  The severity
+is medium, as Trivy (KSV-0022) and Kubescape (C-0200) rate this check, because
+the list also holds mild ones (`IPC_LOCK`, `SYS_NICE`); the capabilities that
+escape or control the node are reported again, at high, by
+`dangerous-capability-added`.
 
 ## Failing example
 ```yaml
@@ -52,7 +56,7 @@ META = RuleMeta(
     code="WL017",
     slug="non-default-capability-added",
     title="Container adds a capability outside the Pod Security baseline set",
-    severity="high",
+    severity="medium",
     category="workload",
     tags=("pss:baseline", "pss:restricted", "mitre:T1611"),
     target="workload",
