@@ -3,7 +3,10 @@
 ## What it checks
 Every Role and ClusterRole that no RoleBinding or ClusterRoleBinding references and
 that no aggregated ClusterRole selects (its rules reach subjects through aggregation).
-Platform roles are skipped unless `include_platform` is set.
+Platform roles are skipped unless `include_platform` is set.  In manifests, a ClusterRole
+labelled `rbac.authorization.k8s.io/aggregate-to-NAME` is written for an aggregating role
+the input may not carry (OpenShift's `cluster-reader`, a vendor's admin role), so it is not
+reported either.
 
 ## Why it matters
 Unused roles are dead weight in access reviews and wait for a binding that silently
@@ -70,15 +73,20 @@ META = RuleMeta(
 )
 
 
+AGGREGATE_LABEL = "rbac.authorization.k8s.io/aggregate-to-"
+
+
 def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     graph = rbac_graph(ctx)
     referenced = {(b.role_kind, b.namespace if b.role_kind == "Role" else None, b.role_name)
                   for b in graph.bindings}
     aggregated = {src for r in graph.roles.values() for src in r.aggregated_from}
+    manifests = graph.source in ("manifests", "demo")
     for key, role in sorted(graph.roles.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])):
         if role.obj is None or key in referenced:
             continue
-        if role.kind == "ClusterRole" and role.name in aggregated:
+        if role.kind == "ClusterRole" and (role.name in aggregated or manifests and any(
+                k.startswith(AGGREGATE_LABEL) for k in role.obj.labels)):
             continue
         if role.is_platform and not ctx.params.include_platform:
             continue
