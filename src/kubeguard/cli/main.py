@@ -141,6 +141,9 @@ def scan(
     _run(body)
 
 
+DEMO_TABLE_FINDINGS = 30
+
+
 @app.command()
 def demo(
     formats: list[str] = FormatOpt, output: Optional[str] = OutputOpt, fail_on: Optional[str] = FailOnOpt,
@@ -153,9 +156,10 @@ def demo(
     def body() -> int:
         from ..collect.fleet import DEMO_FLEET, read_fleet
 
+        # the demo fleet fails hundreds of checks: the table shows the most severe (-f json has them all)
         opts = _options(formats, output, fail_on, False, None, None, rules, skip_rules, severity, False,
-                        show_exempt, progress, color, max_findings, framework,
-                        {"mode": "demo", "paths": ["kubeguard/demo/fleet.yaml"]})
+                        show_exempt, progress, color, DEMO_TABLE_FINDINGS if max_findings is None else max_findings,
+                        framework, {"mode": "demo", "paths": ["kubeguard/demo/fleet.yaml"]})
         ms = read_fleet(DEMO_FLEET, source="demo")
         opts.ignore_file = str(DEMO_FLEET.parent / ".kubeguardignore.yaml") if (
             DEMO_FLEET.parent / ".kubeguardignore.yaml").is_file() else None
