@@ -17,7 +17,9 @@ from ..conftest import SHARED
 NODE = SHARED / "fixtures" / "node"
 DATA = Path(__file__).resolve().parent / "data"
 REGISTRY = default_registry()
-CODES = sorted(r.code for r in REGISTRY if r.domain in ("controlplane", "node"))
+# the CIS sections 1-4 rules of issue 7, in the order of the letter strings; other control-plane rules are
+# pinned by their own fixtures
+CODES = [f"CP{i:03}" for i in range(1, 47)] + [f"ND{i:03}" for i in range(1, 17)]
 LETTER = {"PASS": "P", "FAIL": "F", "UNKNOWN": "U", "NOT_APPLICABLE": "-", "ERROR": "E"}
 
 

@@ -36,6 +36,7 @@ static pods, often an ``Authorization`` token), keeps its header names with the 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, Iterable
 
@@ -43,7 +44,9 @@ import orjson
 
 from ..model.cloud import ClusterFacts
 from ..model.collection import CollectionReport, InputIssue
+from .apiserver_files import flag_of, keep, unsupported_version
 from .files import display_path
+from .kubelet_flags import FlagSource, combine, looks_like_flags, read_flag_source
 from .yamlload import LoadError, load_all
 
 API_VERSION = "kubelet.config.k8s.io/v1beta1"
@@ -77,43 +80,84 @@ def split_spec(spec: str) -> tuple[str | None, str | None, str]:
     return (cluster or None), node, path
 
 
-def read_config(path: str) -> tuple[dict[str, Any], bool]:
-    """The kubelet configuration fields in ``path`` (v1beta1 names), secrets stripped, and whether the
-    file is configz output (the effective configuration, defaults already applied)."""
+def _read(path: str) -> tuple[str, bytes]:
     shown = display_path(path)
     try:
-        data = FsPath(path).read_bytes()
+        return shown, FsPath(path).read_bytes()
     except OSError as exc:
         raise NodeConfigError(f"cannot read kubelet configuration: {exc.strerror}", shown) from None
-    docs: list[Any] = []
+
+
+def _documents(data: bytes, shown: str) -> list[Any]:
     if data.lstrip().startswith(b"{"):
         try:
-            docs = [orjson.loads(data)]
+            return [orjson.loads(data)]
         except orjson.JSONDecodeError as exc:
             raise NodeConfigError(f"invalid JSON: {str(exc).split(':')[0]}", shown) from None
-    else:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NodeConfigError("not UTF-8 text", shown) from None
+    docs: list[Any] = []
+    for doc in load_all(text):
+        if isinstance(doc, LoadError):
+            raise NodeConfigError(doc.message, shown, doc.line)
+        docs.append(doc.data)
+    return docs
+
+
+@dataclass(frozen=True)
+class NodeFile:
+    """One ``--node-config`` file: ``kind`` is ``kubelet`` (a configuration, ``effective`` for configz),
+    ``flags`` (a kubelet command line, unit or environment file) or the kube-apiserver flag that reads it."""
+
+    kind: str
+    data: Any
+    effective: bool = False
+
+
+def read_node_file(path: str) -> NodeFile:
+    """Read and classify one file; :class:`NodeConfigError` names the file (and line) when it is none of them."""
+    shown, data = _read(path)
+    if looks_like_flags(data):
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise NodeConfigError("not UTF-8 text", shown) from None
-        for doc in load_all(text):
-            if isinstance(doc, LoadError):
-                raise NodeConfigError(doc.message, shown, doc.line)
-            docs.append(doc.data)
-    found = [d for d in docs
-             if isinstance(d, dict) and (d.get("kind") == KIND or isinstance(d.get("kubeletconfig"), dict))]
-    if not found:
-        raise NodeConfigError(_EXPECTED, shown)
-    if len(found) > 1:
-        raise NodeConfigError(f"{len(found)} kubelet configurations in one file; give one per file", shown)
-    doc = found[0]
+            return NodeFile("flags", read_flag_source(data))
+        except ValueError as exc:
+            raise NodeConfigError(f"kubelet command line: {exc}", shown) from None
+    docs = _documents(data, shown)
+    kubelet = [d for d in docs
+               if isinstance(d, dict) and (d.get("kind") == KIND or isinstance(d.get("kubeletconfig"), dict))]
+    served = [(flag_of(d), d) for d in docs if flag_of(d)]
+    if kubelet and served:
+        raise NodeConfigError(f"a {KIND} and a {served[0][1]['kind']} in one file; give one per file", shown)
+    if len(kubelet) > 1:
+        raise NodeConfigError(f"{len(kubelet)} kubelet configurations in one file; give one per file", shown)
+    if len(served) > 1:
+        raise NodeConfigError(f"{len(served)} kube-apiserver configuration documents in one file; give one per file",
+                              shown)
+    if served:
+        flag, doc = served[0]
+        return NodeFile(str(flag), keep(str(flag), doc))
+    if not kubelet:
+        reason = next((r for r in map(unsupported_version, docs) if r), None)
+        raise NodeConfigError(reason or _EXPECTED, shown)
+    doc = kubelet[0]
     if isinstance(doc.get("kubeletconfig"), dict):
-        return redact_config(dict(doc["kubeletconfig"])), True
+        return NodeFile("kubelet", redact_config(dict(doc["kubeletconfig"])), True)
     if doc.get("apiVersion") != API_VERSION:
         raise NodeConfigError(f"{KIND} apiVersion {doc.get('apiVersion')!r} is not supported "
                               f"(expected {API_VERSION})", shown)
     config = {k: v for k, v in doc.items() if k not in ("apiVersion", "kind")}
-    return redact_config(config), False
+    return NodeFile("kubelet", redact_config(config))
+
+
+def read_config(path: str) -> tuple[dict[str, Any], bool]:
+    """The kubelet configuration fields in ``path`` (v1beta1 names), secrets stripped, and whether the
+    file is configz output (the effective configuration, defaults already applied)."""
+    got = read_node_file(path)
+    if got.kind != "kubelet":
+        raise NodeConfigError(_EXPECTED, display_path(path))
+    return got.data, got.effective
 
 
 def redact_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -149,14 +193,12 @@ def _node_name(path: str, taken: set[str]) -> str:
 
 def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts], report: CollectionReport,
                         default_cluster: str) -> dict[str, ClusterFacts]:
-    """Read every spec; return the clusters whose facts gained kubelet configurations (new objects).
+    """Read every spec; return the clusters whose facts gained node configuration (new objects).
 
     ``clusters`` are the scanned clusters by name.  With none, the files make a cluster
     named ``default_cluster`` (a scan of node configuration only).
     """
-    configs: dict[str, dict[str, dict[str, Any]]] = {}
-    files: dict[str, dict[str, list[str]]] = {}
-    configz: dict[str, dict[str, bool]] = {}  # every file of the node was configz output
+    got: dict[str, _Given] = {}
     for spec in specs:
         cluster, node, path = split_spec(spec)
         shown = display_path(path)
@@ -164,40 +206,80 @@ def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts],
             if len(clusters) > 1:
                 report.add(InputIssue(f"{len(clusters)} clusters are scanned ({', '.join(sorted(clusters))}); "
                                       "name this file's cluster with --node-config CLUSTER/NODE=FILE",
-                                      file=shown, resource="kubelet", skipped="kubelet configuration from this file"))
+                                      file=shown, resource="kubelet", skipped="node configuration from this file"))
                 continue
             cluster = next(iter(clusters), default_cluster)
         elif clusters and cluster not in clusters:
             report.add(InputIssue(f"cluster {cluster!r} is not scanned (scanned: {', '.join(sorted(clusters))})",
-                                  file=shown, resource="kubelet", skipped="kubelet configuration from this file"))
+                                  file=shown, resource="kubelet", skipped="node configuration from this file"))
             continue
         try:
-            config, effective = read_config(path)
+            nf = read_node_file(path)
         except NodeConfigError as exc:
             report.add(exc.issue())
             continue
-        per = configs.setdefault(cluster, {})
+        g = got.setdefault(cluster, _Given())
+        if nf.kind not in ("kubelet", "flags"):  # a kube-apiserver file: for the API server on NODE, or every one
+            per_flag = g.apiserver.setdefault(nf.kind, {})
+            if (node or "") in per_flag:
+                report.add(InputIssue(f"a second --{nf.kind} file for {('node ' + node) if node else 'the cluster'}"
+                                      f" replaces {per_flag[node or '']['file']}", file=shown, cluster=cluster,
+                                      resource="kube-apiserver", level="warning"))
+            per_flag[node or ""] = {"file": shown, "config": nf.data}
+            continue
         if node is None:  # named after the file; two unnamed files never merge
-            node = _node_name(path, set(per))
-        per[node] = merge_patch(per[node], config) if node in per else config
-        files.setdefault(cluster, {}).setdefault(node, []).append(shown)
-        node_configz = configz.setdefault(cluster, {})
-        node_configz[node] = node_configz.get(node, True) and effective
+            node = _node_name(path, set(g.configs) | set(g.flags))
+        if nf.kind == "flags":
+            g.flags.setdefault(node, []).append(nf.data)
+            g.flag_files.setdefault(node, []).append(shown)
+            continue
+        g.configs[node] = merge_patch(g.configs[node], nf.data) if node in g.configs else nf.data
+        g.files.setdefault(node, []).append(shown)
+        g.configz[node] = g.configz.get(node, True) and nf.effective
     out: dict[str, ClusterFacts] = {}
-    for cluster, per in configs.items():
+    for cluster, g in got.items():
         old = clusters.get(cluster) or ClusterFacts(name=cluster, source="manifests")
         facts = dict(old.facts)
-        live = facts.get("kubelet") if isinstance(facts.get("kubelet"), dict) else {}
-        for node in sorted(set(per) & set(live)):
-            report.add(InputIssue(f"node {node}: the configuration given with --node-config replaces the one read "
-                                  "from configz", cluster=cluster, resource="kubelet", level="warning"))
-        given = dict(facts.get("kubeletFiles") or {})
-        given.update({n: {"file": ", ".join(f), "configz": configz[cluster][n]} for n, f in files[cluster].items()})
-        facts["kubelet"] = {**live, **per}
-        facts["kubeletFiles"] = given
-        unread = facts.get("kubeletUnread")
-        if isinstance(unread, dict) and set(unread) & set(per):  # a node whose configz was not read, given here
-            facts["kubeletUnread"] = {n: why for n, why in unread.items() if n not in per}
+        if g.configs:
+            _add_configs(facts, g, cluster, report)
+        if g.flags:
+            flags = dict(facts.get("kubeletFlags") or {})
+            for node, sources in g.flags.items():
+                words, unresolved, complete = combine(sources)
+                flags[node] = {"args": words, "file": ", ".join(g.flag_files[node]), "complete": complete,
+                               **({"unresolved": unresolved} if unresolved else {})}
+            facts["kubeletFlags"] = flags
+        if g.apiserver:
+            given = {k: dict(v) for k, v in (facts.get("apiserverFiles") or {}).items()}
+            for flag, per_node in g.apiserver.items():
+                given.setdefault(flag, {}).update(per_node)
+            facts["apiserverFiles"] = given
         out[cluster] = ClusterFacts(name=cluster, provider=old.provider, kubernetes_version=old.kubernetes_version,
                                     facts=facts, source=old.source)
     return out
+
+
+@dataclass
+class _Given:
+    """What the files of one cluster gave, per node."""
+
+    configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    configz: dict[str, bool] = field(default_factory=dict)  # every configuration file of the node was configz
+    files: dict[str, list[str]] = field(default_factory=dict)  # configuration files
+    flags: dict[str, list[FlagSource]] = field(default_factory=dict)
+    flag_files: dict[str, list[str]] = field(default_factory=dict)
+    apiserver: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # flag -> node ("" all) -> file
+
+
+def _add_configs(facts: dict[str, Any], g: _Given, cluster: str, report: CollectionReport) -> None:
+    live = facts.get("kubelet") if isinstance(facts.get("kubelet"), dict) else {}
+    for node in sorted(set(g.configs) & set(live)):
+        report.add(InputIssue(f"node {node}: the configuration given with --node-config replaces the one read "
+                              "from configz", cluster=cluster, resource="kubelet", level="warning"))
+    given = dict(facts.get("kubeletFiles") or {})
+    given.update({n: {"file": ", ".join(g.files[n]), "configz": g.configz[n]} for n in g.configs})
+    facts["kubelet"] = {**live, **g.configs}
+    facts["kubeletFiles"] = given
+    unread = facts.get("kubeletUnread")
+    if isinstance(unread, dict) and set(unread) & set(g.configs):  # a node whose configz was not read, given here
+        facts["kubeletUnread"] = {n: why for n, why in unread.items() if n not in g.configs}

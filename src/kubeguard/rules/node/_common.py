@@ -15,6 +15,18 @@ Sources, per node:
   which override its ``--config`` file.  Without ``--config`` the kubelet's flag
   defaults apply (anonymous auth on, AlwaysAllow, read-only port 10255); with
   it, a setting not given as a flag lives in a file the scan cannot see (UNKNOWN).
+* ``facts["kubeletFlags"][node]``: the kubelet's command line from files given with
+  ``--node-config`` (its unit, ``kubeadm-flags.env``, ``/proc/PID/cmdline``;
+  :mod:`kubeguard.collect.kubelet_flags`).  ``complete`` is false for environment
+  files alone, a part of the command line: a flag they do not set is UNKNOWN
+  unless the node's configuration file is given too.
+
+Flags and a configuration of the same node (a file, or a Pod with that
+``nodeName``) are one kubelet, merged as the kubelet merges them: a flag given on
+the command line overrides the file, feature gates merge key by key, and the file
+(with v1beta1 defaults) decides the rest.  configz is the effective result of that
+merge already, so it decides every field it has; the flags add what only a flag
+says (``--hostname-override``).
 
 Rules are cluster-level: NOT_APPLICABLE when no kubelet configuration is known,
 UNKNOWN when the live collector could not read configz of any node
@@ -29,7 +41,7 @@ container's ``command``/``args`` entry for flags.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kubeguard.model import (
@@ -50,7 +62,7 @@ class Field:
     path: tuple[str, ...]
     flag: str
     default: Any  # typed: durations in seconds
-    kind: str  # bool | int | str | duration | list | map
+    kind: str  # bool | int | str | duration | list | map | gate (one key of featureGates, a bool)
     zero_is_unset: bool = False  # v1beta1 defaulting replaces a zero value read from a file with the default
 
     @property
@@ -75,6 +87,8 @@ POD_PIDS = Field(("podPidsLimit",), "pod-max-pids", -1, "int")
 SECCOMP_DEFAULT = Field(("seccompDefault",), "seccomp-default", False, "bool")
 PROTECT_KERNEL = Field(("protectKernelDefaults",), "protect-kernel-defaults", False, "bool")
 FEATURE_GATES = Field(("featureGates",), "feature-gates", {}, "map")
+# beta and on by default since 1.12
+ROTATE_SERVER_CERT_GATE = Field(("featureGates", "RotateKubeletServerCertificate"), "feature-gates", True, "gate")
 TLS_MIN_VERSION = Field(("tlsMinVersion",), "tls-min-version", "", "str")
 HOSTNAME_OVERRIDE = Field((), "hostname-override", "", "str")  # a flag only: no KubeletConfiguration field
 
@@ -97,19 +111,28 @@ class Kubelet:
     origin: str  # configz (effective, read live or from a file) | file (a KubeletConfiguration) | flags | unread
     config: dict[str, Any] | None = None
     file: str | None = None
-    flags: CommandLine | None = None
+    flags: CommandLine | None = None  # with a config: the node's command line, merged as the kubelet does
     obj: K8sObject | None = None
     container: str | None = None
     unread: str | None = None  # why the live collector could not read this node's configz
+    flags_file: str | None = None  # the --node-config file(s) the flags came from
+    flags_complete: bool = True  # false: environment files only, a part of the command line
 
     @property
     def source(self) -> str:
-        return f"{self.origin} {self.file}" if self.file else self.origin
+        """``configz``, ``file config.yaml``, ``flags kubeadm-flags.env``, ``file config.yaml + flags ...``."""
+        if self.origin == "flags":
+            where = self.flags_file or (f"{self.obj} container {self.container}" if self.obj else "")
+            return f"flags {where}".strip()
+        own = f"{self.origin} {self.file}" if self.file else self.origin
+        if self.flags is None:
+            return own
+        return f"{own} + flags " + (self.flags_file or f"of {self.obj} container {self.container}")
 
     @property
     def label(self) -> str:
         """``kubelet on node worker-1 (configz)``, or ``kubelet in DaemonSet/kube-system/x container y``."""
-        if self.origin == "flags":
+        if self.origin == "flags" and self.obj is not None:
             return f"kubelet in {self.obj} container {self.container}" + (f" on node {self.node}" if self.node else "")
         if self.origin == "unread":
             return f"kubelet on node {self.node}"
@@ -130,8 +153,15 @@ class Kubelet:
         if self.origin == "unread":
             raise NotEvaluated(f"its configz could not be read ({self.unread})")
         if self.flags is not None:
-            return self._from_flags(field)
-        if not field.path:
+            given = self._flag_sets(field)
+            if self.config is None or not field.path:
+                if not given and not self.flags_complete:
+                    raise NotEvaluated(f"--{field.flag} is not in {self.flags_file}, only a part of the kubelet's "
+                                       "command line; give its unit (ExecStart) or its --config file too")
+                return self._from_flags(field)
+            if given and self.origin == "file":  # the command line overrides the configuration file
+                return self._merge_map(field, self._from_flags(field))
+        elif not field.path:
             raise NotEvaluated(f"--{field.flag} is a kubelet flag with no KubeletConfiguration field; the "
                                "kubelet's command line needs node access")
         raw = get_path(self.config or {}, field.path, MISSING)
@@ -146,13 +176,35 @@ class Kubelet:
                                         f"replaces with the default {default})", path, True)
         return Value(value, f"{field.name} = {_show(raw, field.kind)}", path, False)
 
+    def _flag_sets(self, field: Field) -> bool:
+        """The command line gives ``field`` (for a gate: ``--feature-gates`` names that gate)."""
+        assert self.flags is not None
+        s = self.flags[field.flag]
+        if field.kind == "gate":
+            return s.is_set and field.path[-1] in s.mapping()
+        return s.is_set
+
+    def _merge_map(self, field: Field, v: Value) -> Value:
+        """Feature gates of flags and file merge key by key, the flag's winning (the kubelet's flag precedence)."""
+        if field.kind != "map":
+            return v
+        base = get_path(self.config or {}, field.path, None)
+        if not isinstance(base, dict):
+            return v
+        return Value({**_typed(base, field), **v.value}, v.shown, v.path, v.is_default)
+
     def _from_flags(self, field: Field) -> Value:
         assert self.flags is not None
         s: Setting = self.flags[field.flag]
         config = self.config_file
-        if not s.is_set and config is not None and field.path:
+        if not self._flag_sets(field) and config is not None and field.path and self.config is None:
             raise NotEvaluated(f"--{field.flag} is not given, so {field.name} comes from the kubelet's "
-                               f"{config.shown()}, which needs node access")
+                               f"{config.shown()}, which needs node access; give that file with --node-config")
+        if field.kind == "gate":
+            gate = s.mapping().get(field.path[-1]) if s.is_set else None
+            shown = (s.shown() if gate is not None
+                     else f"--feature-gates does not set {field.path[-1]} (default {_show(field.default, 'bool')})")
+            return Value(field.default if gate is None else gate, shown, s.path, gate is None)
         if field.kind == "map":
             value: Any = s.mapping()
         elif field.kind == "list":
@@ -166,15 +218,16 @@ class Kubelet:
     def fail(self, v: Value, message: str) -> Violation:
         return Violation(
             f"{self.label}: {message}", v.path, container=self.container,
-            obj=self.obj, evidence={"node": self.node, "source": self.file or self.origin, "setting": v.shown,
-                                    "value": _plain(v.value), "default": v.is_default},
+            obj=self.obj, evidence={"node": self.node, "source": self.file or self.flags_file or self.origin,
+                                    "setting": v.shown, "value": _plain(v.value), "default": v.is_default,
+                                    **({"flags": self.flags_file} if self.flags_file and self.file else {})},
         )
 
 
 def _typed(raw: Any, field: Field) -> Any:
     """A config or flag value in the field's type; UNKNOWN when the kubelet would reject it."""
     what = field.name
-    if field.kind == "bool":
+    if field.kind in ("bool", "gate"):
         if isinstance(raw, bool):
             return raw
         if isinstance(raw, str):
@@ -206,7 +259,7 @@ def _typed(raw: Any, field: Field) -> Any:
 def _show(value: Any, kind: str) -> str:
     if value == "" or value is None:
         return '""'
-    if kind == "bool" and isinstance(value, bool):
+    if kind in ("bool", "gate") and isinstance(value, bool):
         return str(value).lower()
     if kind == "list":
         return ",".join(value) if value else "[] (Go's default suites)"
@@ -230,25 +283,36 @@ def _flag_kubelets(cluster: ClusterInventory) -> Iterator[tuple[PodSpecView, Con
 
 
 def kubelets(cluster: ClusterInventory, facts: dict[str, Any]) -> list[Kubelet]:
-    """Every kubelet configuration the scan knows for this cluster, sorted by node."""
-    out: list[Kubelet] = []
-    configs = facts.get("kubelet")
+    """Every kubelet configuration the scan knows for this cluster, sorted by node: one per node when its
+    configuration and its command line are both known (merged), else each on its own."""
+    configs = facts.get("kubelet") if isinstance(facts.get("kubelet"), dict) else {}
     files = facts.get("kubeletFiles") if isinstance(facts.get("kubeletFiles"), dict) else {}
-    if isinstance(configs, dict):
-        for node in sorted(configs):
-            cfg = configs[node]
-            if isinstance(cfg, dict):
-                given = files.get(node) if isinstance(files.get(node), dict) else {}
-                origin = "configz" if given.get("configz", True) else "file"
-                out.append(Kubelet(str(node), origin, cfg, given.get("file")))
-    unread = facts.get("kubeletUnread")
-    if isinstance(unread, dict):  # configz read live for some nodes only: the others are not evaluated
-        read = {k.node for k in out}
-        out.extend(Kubelet(str(n), "unread", unread=str(why)) for n, why in unread.items() if str(n) not in read)
-        out.sort(key=lambda k: k.node)
+    flag_files = facts.get("kubeletFlags") if isinstance(facts.get("kubeletFlags"), dict) else {}
+    unread = facts.get("kubeletUnread") if isinstance(facts.get("kubeletUnread"), dict) else {}
+    by_node: dict[str, Kubelet] = {}
+    for node, cfg in configs.items():
+        if isinstance(cfg, dict):
+            given = files.get(node) if isinstance(files.get(node), dict) else {}
+            origin = "configz" if given.get("configz", True) else "file"
+            by_node[str(node)] = Kubelet(str(node), origin, cfg, given.get("file"))
+    for node, f in flag_files.items():
+        if not isinstance(f, dict) or not isinstance(f.get("args"), list):
+            continue
+        flags = parse(KUBELET, {"args": f["args"]}, ("kubeletFlags", str(node)))
+        extra = {"flags": flags, "flags_file": f.get("file"), "flags_complete": bool(f.get("complete", True))}
+        k = by_node.get(str(node))
+        by_node[str(node)] = replace(k, **extra) if k else Kubelet(str(node), "flags", **extra)
+    for node, why in unread.items():
+        by_node.setdefault(str(node), Kubelet(str(node), "unread", unread=str(why)))
+    out = [by_node[n] for n in sorted(by_node)]
     for pod, c in _flag_kubelets(cluster):
-        out.append(Kubelet(str(pod.spec.get("nodeName") or ""), "flags", flags=parse(KUBELET, c.raw, c.base),
-                           obj=pod.obj, container=c.name))
+        node = str(pod.spec.get("nodeName") or "")
+        flags = parse(KUBELET, c.raw, c.base)
+        k = by_node.get(node) if node else None
+        if k is not None and k.flags is None and k.config is not None:  # the Pod's kubelet of a configured node
+            out[out.index(k)] = replace(k, flags=flags, obj=pod.obj, container=c.name)
+        else:
+            out.append(Kubelet(node, "flags", flags=flags, obj=pod.obj, container=c.name))
     return out
 
 
@@ -261,7 +325,8 @@ def kubelet_rule(check: Check) -> tuple[Callable[..., bool], Callable[..., Itera
     def applies(cluster: ClusterInventory, ctx) -> bool:
         configs = ctx.facts.get("kubelet")
         return (isinstance(configs, dict) and any(isinstance(c, dict) for c in configs.values())) or \
-            bool(ctx.facts.get("kubeletUnread")) or any(True for _ in _flag_kubelets(cluster))
+            bool(ctx.facts.get("kubeletUnread") or ctx.facts.get("kubeletFlags")) or \
+            any(True for _ in _flag_kubelets(cluster))
 
     def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
         return each(kubelets(cluster, ctx.facts), check, ctx, lambda k: k.label)

@@ -27,9 +27,9 @@ protectKernelDefaults: true
 ## Exceptions and known false positives/negatives
 On EKS, AKS and GKE the provider writes the kubelet configuration of its node images;
 change it through the node pool (launch template or bootstrap arguments, AKS custom
-kubelet configuration, GKE node system configuration) rather than on the node. A
-configuration file given with `--node-config` is read as written: flags in the kubelet's
-unit or `kubeadm-flags.env` override it and are not seen.
+kubelet configuration, GKE node system configuration) rather than on the node. Give the
+kubelet's unit, `kubeadm-flags.env` or `/proc/PID/cmdline` with `--node-config` too: its
+flags override the configuration file of the same node, as on the node.
 """
 
 from __future__ import annotations

@@ -28,20 +28,19 @@ featureGates:
 ## Exceptions and known false positives/negatives
 On EKS, AKS and GKE the provider writes the kubelet configuration of its node images;
 change it through the node pool (launch template or bootstrap arguments, AKS custom
-kubelet configuration, GKE node system configuration) rather than on the node. A
-configuration file given with `--node-config` is read as written: flags in the kubelet's
-unit or `kubeadm-flags.env` override it and are not seen.
+kubelet configuration, GKE node system configuration) rather than on the node. Give the
+kubelet's unit, `kubeadm-flags.env` or `/proc/PID/cmdline` with `--node-config` too: its
+flags override the configuration file of the same node, as on the node.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
-from kubeguard.model import NotEvaluated, Violation
+from kubeguard.model import Violation
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
-from ._common import FEATURE_GATES, Kubelet, kubelet_rule
+from ._common import ROTATE_SERVER_CERT_GATE, Kubelet, kubelet_rule
 
 META = RuleMeta(
     code="ND011",
@@ -63,18 +62,10 @@ META = RuleMeta(
 )
 
 
-GATE = "RotateKubeletServerCertificate"
-
-
 def check(k: Kubelet, ctx) -> Iterator[Violation]:
-    v = k.get(FEATURE_GATES)
-    if v.value.get(GATE) is False:
-        if k.flags is None:  # point at the gate itself in the configuration
-            v = replace(v, path=v.path + (GATE,), shown=f"featureGates.{GATE} = false")
+    v = k.get(ROTATE_SERVER_CERT_GATE)
+    if v.value is False:
         yield k.fail(v, f"{v.shown}; the kubelet cannot renew its serving certificate")
-    elif GATE not in v.value and k.config_file is not None:
-        raise NotEvaluated(f"--feature-gates does not set {GATE}, so the kubelet's {k.config_file.shown()} "
-                           "may; the file needs node access")
 
 
 applies, evaluate = kubelet_rule(check)
