@@ -87,6 +87,8 @@ _FIELDS = ("verbs", "resources", "apiGroups", "nonResourceURLs")
 def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     if is_platform_object(obj, obj.name) and not ctx.params.include_platform:
         return
+    if isinstance(obj.raw.get("aggregationRule"), dict):
+        return  # its rules are the controller's copy of the source roles', which are reported themselves
     rules = obj.raw.get("rules")
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
         if not isinstance(rule, dict):
