@@ -575,8 +575,9 @@ class Gen:
         port = 8080 if shape in ("deployment", "statefulset", "rollout", "cloneset", "knative") else None
         spec = self.pod_spec(team, comp, posture, sa, secret, cm, port,
                              restart="OnFailure" if shape in ("cronjob", "job") else None)
-        tmpl_labels = labels | self.cloud.pod_label if (own_sa and self.cloud.pod_label and rng.random() < 0.5) \
-            else labels
+        tmpl_labels = labels
+        if own_sa and self.cloud.pod_label and rng.random() < 0.5:  # AKS workload identity needs a pod label
+            tmpl_labels = labels | self.cloud.pod_label
         template = self.template(tmpl_labels, spec,
                                  {"prometheus.io/scrape": "true"} if port and rng.random() < 0.4 else None)
         replicas = rng.choice((1, 2, 2, 3, 3, 4, 6))
