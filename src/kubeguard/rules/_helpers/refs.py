@@ -140,6 +140,20 @@ class Resolution:
     writer: str | None = None  # a workload's ServiceAccount that may create the missing Secrets at run time
 
 
+def _nearest_by_name(objs, origin: K8sObject) -> dict[str, K8sObject]:
+    """Objects by name; where a manifest folder defines one name twice (variants of one install, as
+    calico.yaml and calico-etcd.yaml), the one from ``origin``'s file, else its folder, else the first."""
+    def nearness(o: K8sObject) -> int:
+        return 0 if o.source.file is not None and o.source.file == origin.source.file else \
+            1 if same_input(o, origin) else 2
+    out: dict[str, K8sObject] = {}
+    for o in objs:
+        cur = out.get(o.name)
+        if cur is None or nearness(o) < nearness(cur):
+            out[o.name] = o
+    return out
+
+
 def resolve(cluster: ClusterInventory, origin: K8sObject, refs: list[Ref],
             rbac: Callable[[], Any] | None = None) -> Resolution:
     """Look every reference of ``origin`` up in its namespace; check keys of ``*KeyRef`` references too.
@@ -160,7 +174,7 @@ def resolve(cluster: ClusterInventory, origin: K8sObject, refs: list[Ref],
         if ref.optional or (ref.kind, ref.name) in IMPLICIT:
             continue
         if ref.kind not in known:
-            known[ref.kind] = {o.name: o for o in objects_in(cluster, ref.kind, namespace)}
+            known[ref.kind] = _nearest_by_name(objects_in(cluster, ref.kind, namespace), origin)
         target = known[ref.kind].get(ref.name)
         if target is None:
             if not complete and ref.kind == "Secret":

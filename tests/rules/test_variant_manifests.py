@@ -1,0 +1,43 @@
+"""Manifest folders often hold variants of one install (calico.yaml, calico-etcd.yaml): objects of the
+same kind, namespace and name from several files.  A reference resolves to the variant of its own file."""
+
+from __future__ import annotations
+
+from kubeguard.model import Status
+from kubeguard.rules._registry import default_registry
+
+from .harness import scan_fixture
+
+REGISTRY = default_registry()
+
+
+def _variant(key: str) -> str:
+    return f"""apiVersion: v1
+kind: ConfigMap
+metadata: {{name: calico-config, namespace: kube-system}}
+data: {{{key}: "x"}}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {{name: calico-node, namespace: kube-system}}
+spec:
+  selector: {{matchLabels: {{k8s-app: calico-node}}}}
+  template:
+    metadata: {{labels: {{k8s-app: calico-node}}}}
+    spec:
+      containers:
+        - name: calico-node
+          image: "calico/node:v3.30.2"
+          env: [{{name: X, valueFrom: {{configMapKeyRef: {{name: calico-config, key: {key}}}}}}}]
+"""
+
+
+def test_key_reference_resolves_to_the_configmap_of_its_own_file(tmp_path):
+    (tmp_path / "calico.yaml").write_text(_variant("veth_mtu"))
+    (tmp_path / "calico-etcd.yaml").write_text(_variant("etcd_endpoints"))
+    result = scan_fixture(REGISTRY.get("RL037"), REGISTRY, tmp_path)
+    assert [f.message for f in result.findings if f.status == Status.FAIL.value] == []
+    (tmp_path / "broken.yaml").write_text(_variant("etcd_endpoints").replace("key: etcd_endpoints", "key: etcd_key"))
+    result = scan_fixture(REGISTRY.get("RL037"), REGISTRY, tmp_path)
+    assert [(f.file.rsplit("/", 1)[-1], f.path) for f in result.findings if f.status == Status.FAIL.value] == [
+        ("broken.yaml", "spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef")]
