@@ -85,3 +85,17 @@ def test_insecure_port_default_takes_the_cluster_version(tmp_path):
 def test_pod_security_plugins_with_unknown_version_are_unknown(tmp_path):
     rr = _result(tmp_path, "CP049", APISERVER_NO_VERSION)
     assert rr.status == Status.UNKNOWN.value
+
+
+def test_private_ipblock_without_cluster_ranges_is_unknown(tmp_path):
+    policy = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: to-db, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  egress: [{to: [{ipBlock: {cidr: 10.20.0.0/24}}]}]
+"""
+    rr = _result(tmp_path, "NW018", policy)
+    assert rr.status == Status.UNKNOWN.value
+    assert "10.20.0.0/24 is private address space" in rr.reason
