@@ -41,3 +41,35 @@ def test_key_reference_resolves_to_the_configmap_of_its_own_file(tmp_path):
     result = scan_fixture(REGISTRY.get("RL037"), REGISTRY, tmp_path)
     assert [(f.file.rsplit("/", 1)[-1], f.path) for f in result.findings if f.status == Status.FAIL.value] == [
         ("broken.yaml", "spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef")]
+
+
+def _controller(port_name: str, port: int) -> str:
+    return f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: ingress-nginx-controller, namespace: ingress-nginx}}
+spec:
+  selector: {{matchLabels: {{app: ingress-nginx}}}}
+  template:
+    metadata: {{labels: {{app: ingress-nginx}}}}
+    spec:
+      containers:
+        - name: controller
+          image: "registry.k8s.io/ingress-nginx/controller:v1.13.0"
+          ports: [{{name: {port_name}, containerPort: {port}}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: ingress-nginx-controller, namespace: ingress-nginx}}
+spec:
+  selector: {{app: ingress-nginx}}
+  ports: [{{name: http, port: 80, targetPort: {port_name}}}]
+"""
+
+
+def test_service_is_judged_by_the_workloads_of_its_own_file(tmp_path):
+    (tmp_path / "cloud").mkdir()
+    (tmp_path / "cloud" / "deploy.yaml").write_text(_controller("http", 80))
+    (tmp_path / "nlb-tls").mkdir()
+    (tmp_path / "nlb-tls" / "deploy.yaml").write_text(_controller("tohttps", 2443))
+    result = scan_fixture(REGISTRY.get("NW014"), REGISTRY, tmp_path)
+    assert [f.message for f in result.findings if f.status == Status.FAIL.value] == []
