@@ -19,11 +19,7 @@ from kubeguard.model import ClusterInventory, K8sObject, Path, PodSpecView
 
 def service_account_name(pod: PodSpecView) -> str:
     """``serviceAccountName``, else the deprecated ``serviceAccount`` alias, else ``default``."""
-    for field in ("serviceAccountName", "serviceAccount"):
-        v = pod.spec.get(field)
-        if isinstance(v, str) and v:
-            return v
-    return "default"
+    return pod.service_account_name
 
 
 def service_account(cluster: ClusterInventory, pod: PodSpecView) -> K8sObject | None:

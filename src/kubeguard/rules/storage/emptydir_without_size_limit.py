@@ -6,7 +6,9 @@ Every `emptyDir` volume without `sizeLimit`, unless the pod is bounded anyway:
 * a disk-backed `emptyDir` counts against the pod's ephemeral storage, which is bounded when
   every init and app container has an effective ephemeral-storage limit;
 * a memory-backed one (`medium: Memory`) counts against the pod's memory, which is bounded when
-  every container has an effective memory limit (its size then defaults to that).
+  every container has an effective memory limit (its size then defaults to that);
+* a huge-page one (`medium: HugePages`, `HugePages-2Mi`...) is bounded by the pod's
+  `hugepages-*` requests, which the API server requires, and is not reported.
 
 Limits supplied by a namespace LimitRange count.
 
@@ -70,7 +72,10 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     bounded = {res: all(effective_limit(c, res, lr).is_set for c in containers)
                for res in ("ephemeral-storage", "memory")}
     for i, v in vols:
-        memory = v["emptyDir"].get("medium") == "Memory"
+        medium = v["emptyDir"].get("medium")
+        if isinstance(medium, str) and medium.startswith("HugePages"):
+            continue  # huge pages are pre-allocated and bounded by the pod's hugepages-* requests
+        memory = medium == "Memory"
         res = "memory" if memory else "ephemeral-storage"
         if bounded[res]:
             continue
