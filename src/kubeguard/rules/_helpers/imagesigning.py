@@ -11,13 +11,18 @@ Recognised verifiers and what makes them enforce (rather than only audit or warn
 * Ratify through Gatekeeper: a constraint whose kind names Ratify or signatures, unless its
   ``enforcementAction`` is ``dryrun`` or ``warn``.  Ratify ``Verifier`` objects alone enforce nothing.
 * Portieris ``ImagePolicy`` / ``ClusterImagePolicy`` and a Connaisseur admission webhook.
+* kube-apiserver's ``ImagePolicyWebhook`` admission plugin (CIS 5.5.1), read from the API server
+  static pod's flags; its backend lives in the admission configuration file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kubeguard.model import ClusterInventory, K8sObject
+from kubeguard.model import ClusterInventory, K8sObject, pod_specs
+
+from .flags import KUBE_APISERVER, FlagError, parse, runs
+from .workloads import objects_in
 
 SIGSTORE_INCLUDE = "policy.sigstore.dev/include"
 _RATIFY_VERIFIERS = {("config.ratify.deislabs.io", "Verifier"), ("config.ratify.dev", "Verifier")}
@@ -48,6 +53,25 @@ def _kyverno_mode(o: K8sObject) -> tuple[bool, bool, str]:
             if str(action or policy_action).lower() == "enforce":
                 enforce = True
     return found, enforce, f"validationFailureAction {policy_action}"
+
+
+def image_policy_webhook(cluster: ClusterInventory) -> list[K8sObject]:
+    """kube-apiserver Pods in kube-system whose admission plugins include ImagePolicyWebhook."""
+    out = []
+    for pod in objects_in(cluster, "Pod", "kube-system"):
+        for view in pod_specs(pod):
+            for c in view.containers():
+                if not runs(KUBE_APISERVER, c.raw):
+                    continue
+                flags = parse(KUBE_APISERVER, c.raw, c.base)
+                try:
+                    legacy = flags["admission-control"]
+                    plugins = legacy.items() if legacy.is_set else flags["enable-admission-plugins"].items()
+                except FlagError:
+                    continue
+                if "ImagePolicyWebhook" in plugins and pod not in out:
+                    out.append(pod)
+    return out
 
 
 def verification(cluster: ClusterInventory) -> Verification:
@@ -84,4 +108,5 @@ def verification(cluster: ClusterInventory) -> Verification:
             out.enforcing.append(o)
         elif k == "MutatingWebhookConfiguration" and "connaisseur" in o.name.lower():
             out.enforcing.append(o)
+    out.enforcing.extend(image_policy_webhook(cluster))
     return out

@@ -8,9 +8,10 @@ Connaisseur, or, from the cloud facts, GKE Binary Authorization
 (`PROJECT_SINGLETON_POLICY_ENFORCE`) or AKS image integrity.  A policy that only audits or
 warns (Kyverno's default `Audit`, policy-controller `mode: warn`, a Gatekeeper `dryrun`
 constraint, a ClusterImagePolicy while no namespace carries
-`policy.sigstore.dev/include: "true"`) does not count.  Decided for whole clusters (live,
-snapshot); a manifest folder without such a policy is UNKNOWN, since the policy may live
-elsewhere.
+`policy.sigstore.dev/include: "true"`) does not count.  kube-apiserver's `ImagePolicyWebhook`
+admission plugin (CIS 5.5.1) counts when the API server's static pod enables it.  Decided
+for whole clusters (live, snapshot); a manifest folder without such a policy is UNKNOWN,
+since the policy may live elsewhere.
 
 ## Why it matters
 Without verification at admission any image that can be pushed, typo-squatted or swapped
