@@ -29,6 +29,7 @@ from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
 from kubeguard.rules._helpers.images import parse_image
+from kubeguard.rules._helpers.sensitive import credential_kinds
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -70,5 +71,6 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
                 hint = "; it looks like an unsubstituted template placeholder"
             else:
                 hint = ""
-            yield Violation(f"container {c.name!r} image {raw!r}: {ref.error}{hint}", c.path("image"),
-                            container=c.name)
+            kinds = credential_kinds(raw)
+            shown = f"image ({kinds[0]}, not repeated)" if kinds else f"image {raw!r}"
+            yield Violation(f"container {c.name!r} {shown}: {ref.error}{hint}", c.path("image"), container=c.name)
