@@ -14,10 +14,14 @@ import yaml
 from .helpers import CODES, DATA, NODE, by_rule, letters, reason, scan
 
 APISERVER = NODE / "kube-apiserver-insecure.yaml"
+APISERVER_FILES = [DATA / "admission-config.yaml", DATA / "encryption-config.yaml", DATA / "audit-policy.yaml"]
 #            CP001                                   CP046 ND001          ND016
 EXPECTED = {
     "apiserver-insecure": ("FFFFFFFFFFFFPFFFFFFPFPPPPPFFFF" + "-" * 16 + "-" * 16, [APISERVER], []),
-    "apiserver-hardened": ("P" * 30 + "-" * 16 + "-" * 16, [DATA / "kube-apiserver-hardened.yaml"], []),
+    # the files its flags name, given with --node-config (CP009 reads the EventRateLimit limits)
+    "apiserver-hardened": ("P" * 30 + "-" * 16 + "-" * 16, [DATA / "kube-apiserver-hardened.yaml"], APISERVER_FILES),
+    "apiserver-hardened-without-files": ("P" * 8 + "U" + "P" * 21 + "-" * 16 + "-" * 16,
+                                         [DATA / "kube-apiserver-hardened.yaml"], []),
     "controller-manager-insecure": ("-" * 30 + "FFFFFFF" + "-" * 9 + "-" * 16,
                                     [DATA / "kube-controller-manager-insecure.yaml"], []),
     "controller-manager-hardened": ("-" * 30 + "PPPPPPP" + "-" * 9 + "-" * 16,
@@ -26,9 +30,9 @@ EXPECTED = {
     "scheduler-hardened": ("-" * 37 + "PP" + "-" * 7 + "-" * 16, [DATA / "kube-scheduler-hardened.yaml"], []),
     # with a hardened kube-apiserver, whose --client-ca-file CP046 compares etcd's CA with
     "etcd-insecure": ("P" * 30 + "-" * 9 + "FFFFFFF" + "-" * 16,
-                      [DATA / "etcd-insecure.yaml", DATA / "kube-apiserver-hardened.yaml"], []),
+                      [DATA / "etcd-insecure.yaml", DATA / "kube-apiserver-hardened.yaml"], APISERVER_FILES),
     "etcd-hardened": ("P" * 30 + "-" * 9 + "PPPPPPP" + "-" * 16,
-                      [DATA / "etcd-hardened.yaml", DATA / "kube-apiserver-hardened.yaml"], []),
+                      [DATA / "etcd-hardened.yaml", DATA / "kube-apiserver-hardened.yaml"], APISERVER_FILES),
     # 4.2.7 (hostname override) is a flag: UNKNOWN from any configuration file or configz; 4.2.8 passes (50).
     # 4.2.5: the file's "streamingConnectionIdleTimeout: 0s" is replaced by the kubelet's defaulting (4h), as
     # in every kubeadm-written config.yaml; the configz of the same node shows an effective 0s and fails.

@@ -97,7 +97,10 @@ def scan(
                                          "the aws/gcp/azure extra). Repeatable."),
     node_config: list[str] = typer.Option([], "--node-config", metavar="FILE|[CLUSTER/]NODE=FILE",
                                           help="Kubelet configuration of a node: a KubeletConfiguration file or the "
-                                               "JSON of /api/v1/nodes/NODE/proxy/configz. Repeatable."),
+                                               "JSON of /api/v1/nodes/NODE/proxy/configz; its flags (systemd unit, "
+                                               "kubeadm-flags.env, /proc/PID/cmdline); or a file a kube-apiserver flag "
+                                               "names (EncryptionConfiguration, audit Policy, AdmissionConfiguration). "
+                                               "Repeatable."),
     formats: list[str] = FormatOpt, output: Optional[str] = OutputOpt, fail_on: Optional[str] = FailOnOpt,
     strict: bool = StrictOpt, config: Optional[str] = ConfigOpt, ignore_file: Optional[str] = IgnoreOpt,
     rules: list[str] = RulesOpt, skip_rules: list[str] = SkipOpt, severity: list[str] = SeverityOpt,

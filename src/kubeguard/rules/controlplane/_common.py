@@ -252,3 +252,55 @@ def audit_log_limit(flag: str, param: str, unit: str) -> Check:
             yield inst.fail(s, f"{s.shown()} {unit}: fewer than the {minimum} required")
 
     return check
+
+
+# --- files named by kube-apiserver flags, given with --node-config ------------------------------
+
+@dataclass(frozen=True, slots=True)
+class GivenFile:
+    """A file a kube-apiserver flag names, as given with ``--node-config`` (secrets already removed)."""
+
+    setting: Setting  # the flag naming it on this instance
+    file: str  # the file given
+    config: dict[str, Any]
+
+    def fail(self, inst: Instance, message: str, **evidence: Any) -> Violation:
+        """A violation at the flag, naming the file given and what in it fails."""
+        return Violation(
+            f"{inst.spec.name} {self.setting.shown()}: {message} (in {self.file})", self.setting.path,
+            container=inst.container, obj=inst.obj,
+            evidence={"component": inst.spec.name, "flag": f"--{self.setting.flag}", "value": self.setting.raw,
+                      "file": self.file, **evidence},
+        )
+
+
+def instance_node(inst: Instance) -> str | None:
+    """The node a control-plane Pod runs on: ``spec.nodeName``, else the mirror Pod's ``<name>-<node>`` suffix."""
+    spec = inst.obj.raw.get("spec") if isinstance(inst.obj.raw.get("spec"), dict) else {}
+    if isinstance(spec.get("nodeName"), str) and spec["nodeName"]:
+        return spec["nodeName"]
+    prefix = f"{inst.spec.name}-"
+    return (inst.obj.name[len(prefix):] or None) if inst.obj.name.startswith(prefix) else None
+
+
+def given_file(inst: Instance, ctx, flag: str) -> GivenFile | None:
+    """The file ``--flag`` names, when it was given with ``--node-config``; UNKNOWN when the flag is set but
+    the file was not given; None when the flag is not set.
+
+    A file given as ``NODE=FILE`` belongs to the API server on that node; one given without a node to every
+    API server of the cluster (an HA control plane carries the same file on each node).
+    """
+    s = inst.flags[flag]
+    if not (s.raw or "").strip():
+        return None
+    per_node = (ctx.facts.get("apiserverFiles") or {}).get(flag) or {}
+    node = instance_node(inst)
+    got = per_node.get(node) if node else None
+    if got is None:
+        got = per_node.get("")
+    if got is None and node is None and len(per_node) == 1:  # a static manifest read from disk names no node
+        got = next(iter(per_node.values()))
+    if not isinstance(got, dict) or not isinstance(got.get("config"), dict):
+        raise NotEvaluated(f"{s.shown()} is read on the node; give that file with --node-config "
+                           f"{(node + '=') if node else '[NODE=]'}FILE to check its content")
+    return GivenFile(s, str(got.get("file") or ""), got["config"])

@@ -6,7 +6,11 @@ the kube-apiserver static pod in kube-system (a manifest from /etc/kubernetes/ma
 or the mirror Pod a live cluster returns), after defaults, `--enable-admission-plugins`,
 `--disable-admission-plugins` and the deprecated `--admission-control`; and whether
 `--admission-control-config-file` is set, since the plugin takes its limits from that
-file (without it there are none). The file's content needs node access and is not read.
+file (without it there are none). The limits themselves are checked when that
+`AdmissionConfiguration` is given with `--node-config` (`[NODE=]FILE`): its
+`EventRateLimit` plugin must carry a configuration with at least one limit. Without the
+file the rule is UNKNOWN; limits in a separate file named by the plugin's `path` are not
+read (UNKNOWN).
 
 ## Why it matters
 A flood of Events (from a misbehaving controller or a tenant) fills etcd and slows every
@@ -36,11 +40,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubeguard.model import Violation
+from kubeguard.model import NotEvaluated, Violation
 from kubeguard.rules._helpers.flags import KUBE_APISERVER
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
-from ._common import Instance, admission, admission_plugin, component_rule
+from ._common import Instance, admission, admission_plugin, component_rule, given_file
 
 META = RuleMeta(
     code="CP009",
@@ -76,9 +80,24 @@ def check(inst: Instance, ctx) -> Iterator[Violation]:
         yield from _plugin(inst, ctx)
         return
     cfg = inst.flags["admission-control-config-file"]
-    if not (cfg.raw or "").strip():
+    given = given_file(inst, ctx, "admission-control-config-file")
+    if given is None:
         yield inst.fail(cfg, "admission plugin EventRateLimit is enabled without --admission-control-config-file, "
                              "so it has no limits to enforce", "")
+        return
+    plugin = next((p for p in given.config.get("plugins") or [] if p.get("name") == "EventRateLimit"), None)
+    if plugin is None:
+        yield given.fail(inst, "no EventRateLimit plugin configuration, so it has no limits to enforce",
+                         plugin="EventRateLimit")
+    elif isinstance(plugin.get("configuration"), dict):
+        if not plugin["configuration"].get("limits"):
+            yield given.fail(inst, "the EventRateLimit configuration sets no limits", plugin="EventRateLimit")
+    elif plugin.get("path"):
+        raise NotEvaluated(f"EventRateLimit reads its limits from {plugin['path']} (in {given.file}), which needs "
+                           "node access")
+    else:
+        yield given.fail(inst, "the EventRateLimit plugin entry has neither a configuration nor a path",
+                         plugin="EventRateLimit")
 
 
 applies, evaluate = component_rule(KUBE_APISERVER, check)
