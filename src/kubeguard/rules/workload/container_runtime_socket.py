@@ -2,7 +2,7 @@
 
 ## What it checks
 Every `hostPath` volume whose path is a container runtime socket (Docker,
-containerd, CRI-O, cri-dockerd, Podman, k3s) or a directory that contains one
+containerd, CRI-O, cri-dockerd, Podman, k3s/RKE2, MicroK8s) or a directory that contains one
 (`/var/run`, `/run/containerd`, ...).  Paths are normalised first.  The list is
 the `socket_paths` parameter.
 
@@ -47,8 +47,10 @@ from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
 SOCKETS = [
     "/var/run/docker.sock", "/run/docker.sock", "/var/run/containerd/containerd.sock",
     "/run/containerd/containerd.sock", "/var/run/crio/crio.sock", "/run/crio/crio.sock",
-    "/var/run/cri-dockerd.sock", "/run/cri-dockerd.sock", "/var/run/dockershim.sock",
-    "/run/podman/podman.sock", "/run/k3s/containerd/containerd.sock",
+    "/var/run/cri-dockerd.sock", "/run/cri-dockerd.sock", "/var/run/dockershim.sock", "/run/dockershim.sock",
+    "/run/podman/podman.sock", "/var/run/podman/podman.sock",
+    "/run/k3s/containerd/containerd.sock", "/var/run/k3s/containerd/containerd.sock",  # k3s and RKE2
+    "/var/snap/microk8s/common/run/containerd.sock",  # MicroK8s
 ]
 
 META = RuleMeta(
