@@ -17,7 +17,7 @@ def ns(name: str, **labels: str) -> dict:
 
 
 def pod(namespace: str, name: str, labels: dict | None = None, ports: list | None = None, ip: str | None = None,
-        host_network: bool = False, owned: bool = True) -> dict:
+        host_network: bool = False, owned: bool = True, node: str | None = None, host_ip: str | None = None) -> dict:
     """A running pod; ``ports`` are ``(number, name, protocol)`` tuples (name/protocol optional)."""
     cports = []
     for p in ports or [(80,)]:
@@ -35,10 +35,21 @@ def pod(namespace: str, name: str, labels: dict | None = None, ports: list | Non
     spec: dict[str, Any] = {"containers": [{"name": "c", "image": "nginx:1.27", "ports": cports}]}
     if host_network:
         spec["hostNetwork"] = True
+    if node:
+        spec["nodeName"] = node
     out: dict[str, Any] = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
     if ip:
         out["status"] = {"podIP": ip, "phase": "Running"}
+    if host_ip:
+        out.setdefault("status", {"phase": "Running"})["hostIP"] = host_ip
     return out
+
+
+def service(namespace: str, name: str, selector: dict, ports: list, type_: str = "ClusterIP", **spec: Any) -> dict:
+    """A Service; ``ports`` are ``(port, targetPort)`` tuples."""
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": namespace},
+            "spec": {"type": type_, "selector": selector, "clusterIP": spec.pop("cluster_ip", "10.96.0.10"),
+                     "ports": [{"port": p, "targetPort": t} for p, t in ports], **spec}}
 
 
 def netpol(namespace: str, name: str, spec: dict | str) -> dict:
@@ -51,7 +62,8 @@ def netpol(namespace: str, name: str, spec: dict | str) -> dict:
 def admin(kind: str, name: str, spec: dict | str) -> dict:
     if isinstance(spec, str):
         spec = yaml.safe_load(spec)
-    return {"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": kind, "metadata": {"name": name},
+    version = "v1alpha2" if kind == "ClusterNetworkPolicy" else "v1alpha1"
+    return {"apiVersion": f"policy.networking.k8s.io/{version}", "kind": kind, "metadata": {"name": name},
             "spec": spec}
 
 

@@ -140,8 +140,8 @@ def _run(fn) -> None:
 
 @netpol_app.command("can-reach")
 def can_reach(
-    src: str = typer.Argument(..., help="NS/POD, NS/KIND/NAME, an IP address or 'internet'."),
-    dst: str = typer.Argument(..., help="NS/POD, NS/KIND/NAME, an IP address or 'internet'."),
+    src: str = typer.Argument(..., help="NS/POD, NS/KIND/NAME, node:NAME, an IP address or 'internet'."),
+    dst: str = typer.Argument(..., help="NS/POD, NS/KIND/NAME, node:NAME, an IP address or 'internet'."),
     paths: list[str] = PathsArg,
     port: Optional[str] = typer.Option(None, "--port", "-p", help="Destination port number or name (default: any)."),
     protocol: str = typer.Option("TCP", "--protocol", help="TCP, UDP or SCTP."),
@@ -149,7 +149,8 @@ def can_reach(
     cni: Optional[str] = CniOpt, cluster: Optional[str] = ClusterOpt, context: Optional[str] = ContextOpt,
     color: str = ColorOpt,
 ) -> None:
-    """Can SRC open a connection to DST?  Exit 0 when reachable, 1 when not; says which policies and rules decide."""
+    """Can SRC open a connection to DST?  Exit 0 when reachable, 1 when not, 3 when it cannot be told; says which
+    policies and rules decide."""
 
     def body() -> int:
         from ..graph.network_explain import explain, query_ports
@@ -170,7 +171,7 @@ def can_reach(
             raise UsageError(str(exc)) from None
         _emit(render_verdict(v, a.id, b.id, what, "json" if fmt == "json" else "table", _color(color, False),
                              _width(False)), None)
-        return 0 if v.allowed else 1
+        return EXIT_INCOMPLETE if v.undecided else 0 if v.allowed else 1
 
     _run(body)
 

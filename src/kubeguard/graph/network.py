@@ -34,7 +34,7 @@ from ..model.objects import K8sObject, Path
 from ..model.podspec import PodSpecView, pod_specs
 from ..model.selectors import map_selector_matches, selector_matches
 from .network_cni import SPEC, CniProfile, profile_from_facts
-from .network_policy import (ANP_KIND, BANP_KIND, NP_KIND, Peer, Policy, PolicyRule, PortEntry, is_policy,
+from .network_policy import (BUILTIN_TIERS, NP_KIND, Peer, Policy, PolicyRule, PortEntry, is_policy,
                              parse_policy)
 from .network_sets import ALL_IPS, ALL_PORTS, INTERNET, METADATA_IP, NO_IPS, NO_PORTS, IPSet, PortSet
 
@@ -60,6 +60,8 @@ class PodEndpoint:
     standalone: bool = False  # a bare Pod without ownerReferences
     synthesized: bool = False
     workload: K8sObject | None = None  # the top-level controller (or the pod itself)
+    node: str | None = None  # spec.nodeName: known for scheduled pods, never for templates
+    unprotected: str = ""  # why the CNI applies no policy to this pod (practice), e.g. a Fargate pod on EKS
 
     @property
     def id(self) -> str:
@@ -92,7 +94,22 @@ class ExternalEndpoint:
         return self.name
 
 
-Endpoint = PodEndpoint | ExternalEndpoint
+@dataclass(frozen=True, slots=True)
+class NodeEndpoint:
+    """A node as a peer: its addresses, which hostNetwork pods and node agents (kubelet probes) use."""
+
+    name: str
+    ips: IPSet
+
+    @property
+    def id(self) -> str:
+        return f"node:{self.name}"
+
+    def __str__(self) -> str:
+        return f"node {self.name}"
+
+
+Endpoint = PodEndpoint | ExternalEndpoint | NodeEndpoint
 
 
 def _pod_ports(view: PodSpecView) -> PortSig:
@@ -134,10 +151,12 @@ def collect_pods(cluster: ClusterInventory) -> list[PodEndpoint]:
         top = _top_owner(cluster, obj)
         if top is not obj:
             covered.add(id(top))
+        node = views[0].spec.get("nodeName")
         pods.append(PodEndpoint(
             obj.namespace or "default", obj.name, dict(obj.labels), _pod_ports(views[0]), obj,
             top.kind, top.name, ip=obj.get("status", "podIP"), host_network=views[0].spec.get("hostNetwork") is True,
-            standalone=not obj.owner_references, workload=top))
+            standalone=not obj.owner_references, workload=top, node=node if isinstance(node, str) and node else None,
+            unprotected=_unprotected(views[0], cluster)))
     templates: dict[int, list[PodSpecView]] = {}
     for view in cluster.workloads():
         if view.obj.kind != "Pod" and id(view.obj) not in covered:
@@ -148,9 +167,44 @@ def collect_pods(cluster: ClusterInventory) -> list[PodEndpoint]:
             pods.append(PodEndpoint(
                 obj.namespace or "default", obj.name if len(views) == 1 else f"{obj.name}[{i}]", dict(view.labels),
                 _pod_ports(view), obj, obj.kind, obj.name, host_network=view.spec.get("hostNetwork") is True,
-                synthesized=True, workload=obj))
+                synthesized=True, workload=obj, unprotected=_unprotected(view, cluster)))
     pods.sort(key=lambda p: (p.namespace, p.name, p.workload_kind))
     return pods
+
+
+_OS_KEYS = ("kubernetes.io/os", "beta.kubernetes.io/os")
+
+
+def _unprotected(view: PodSpecView, cluster: ClusterInventory) -> str:
+    """``fargate`` or ``windows`` when the pod runs (or must run) where the Amazon VPC CNI enforces no policy."""
+    spec = view.spec
+    node_name = spec.get("nodeName")
+    node = cluster.get("Node", None, node_name) if isinstance(node_name, str) and node_name else None
+    labels = dict(node.labels) if node is not None else {}
+    selector = spec.get("nodeSelector") if isinstance(spec.get("nodeSelector"), dict) else {}
+    if spec.get("schedulerName") == "fargate-scheduler" or labels.get("eks.amazonaws.com/compute-type") == "fargate" \
+            or selector.get("eks.amazonaws.com/compute-type") == "fargate" \
+            or (isinstance(node_name, str) and node_name.startswith("fargate-")):
+        return "fargate"
+    if any(labels.get(k) == "windows" or selector.get(k) == "windows" for k in _OS_KEYS):
+        return "windows"
+    return ""
+
+
+def node_addresses(cluster: ClusterInventory, pods: Iterable[PodEndpoint]) -> dict[str, set[str]]:
+    """Node name -> its addresses: Node status.addresses, pods' status.hostIP, hostNetwork pods' IPs."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for n in cluster.of_kind("Node"):
+        for a in n.get("status", "addresses") or []:
+            if isinstance(a, dict) and a.get("type") in ("InternalIP", "ExternalIP") and _valid_ip(str(a.get("address"))):
+                out[n.name].add(str(a["address"]))
+    for p in pods:
+        if p.node:
+            host_ip = p.obj.get("status", "hostIP") if not p.synthesized else None
+            for ip in (host_ip, p.ip if p.host_network else None):
+                if isinstance(ip, str) and _valid_ip(ip):
+                    out[p.node].add(ip)
+    return dict(out)
 
 
 def namespace_labels(cluster: ClusterInventory, extra: Iterable[str] = ()) -> dict[str, dict[str, str]]:
@@ -170,7 +224,7 @@ class Reason:
     """One step of an explanation: which policy and which of its fields decided, in which direction."""
 
     direction: str  # egress | ingress | cni
-    decision: str  # allow | deny | pass | not-isolated | no-match | caveat | info
+    decision: str  # allow | deny | pass | not-isolated | no-match | caveat | undecided | info
     message: str
     policy: str | None = None
     field: str | None = None
@@ -185,19 +239,25 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The answer for one connection: allowed in practice, allowed by the spec, and why."""
+    """The answer for one connection: allowed in practice, allowed by the spec, and why.
+
+    ``undecided``: whether the connection is allowed in practice cannot be told (an undecided reason says
+    why); ``allowed`` is then False, meaning "not shown to be allowed", and JSON writes null."""
 
     allowed: bool
     spec_allowed: bool
-    ports: PortSet  # ports allowed in practice (every protocol) between the two endpoints
+    ports: PortSet  # ports surely allowed in practice (every protocol) between the two endpoints
     reasons: tuple[Reason, ...]
+    undecided: bool = False
+    spec_undecided: bool = False
 
     @property
     def differs(self) -> bool:
-        return self.allowed != self.spec_allowed
+        return (self.allowed, self.undecided) != (self.spec_allowed, self.spec_undecided)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"allowed": self.allowed, "specAllowed": self.spec_allowed,
+        return {"allowed": None if self.undecided else self.allowed,
+                "specAllowed": None if self.spec_undecided else self.spec_allowed, "undecided": self.undecided,
                 "reasons": [r.to_dict() for r in self.reasons]}
 
 
@@ -219,7 +279,7 @@ class _Cells:
                 except ValueError:
                     ipsig = None
             key = (p.namespace, tuple(sorted(p.labels.items())), p.named_ports, ipsig, p.host_network,
-                   p.standalone, bool(p.ip))
+                   p.standalone, bool(p.ip), p.unprotected)
             c = index.get(key)
             if c is None:
                 c = index[key] = len(self.pods)
@@ -235,10 +295,11 @@ class _Cells:
         self.key_bits: dict[str, int] = defaultdict(int)
         self.host_bits = 0
         self.standalone_bits = 0
+        self.unprotected_bits = 0
         self.no_ip_bits = 0
         self.ips: list[tuple[int, str]] = []  # (cell, a valid pod IP of it)
         self.sig_bits: dict[PortSig, int] = defaultdict(int)
-        for c, (ns, labels, sig, _ip, host, standalone, _has_ip) in enumerate(self.keys):
+        for c, (ns, labels, sig, _ip, host, standalone, _has_ip, unprotected) in enumerate(self.keys):
             b = 1 << c
             self.ns_bits[ns] |= b
             for k, v in labels:
@@ -248,6 +309,8 @@ class _Cells:
                 self.host_bits |= b
             if standalone:
                 self.standalone_bits |= b
+            if unprotected:
+                self.unprotected_bits |= b
             ip = self.pods[c][0].ip
             if ip and _valid_ip(ip):
                 self.ips.append((c, ip))
@@ -333,13 +396,52 @@ def _ip_diff(a: IPSet, b: IPSet) -> IPSet:
     return a - b
 
 
-class _Evaluator:
-    """One semantics (spec or a CNI's practice) over one set of cells and policies."""
+@dataclass(frozen=True, slots=True)
+class TierSel:
+    """The policies of one tier that select a pod for one direction, in evaluation order."""
 
-    def __init__(self, cells: _Cells, policies: list[Policy], profile: CniProfile, spec: bool):
+    name: str
+    default: str  # Deny | Pass: what the tier does with traffic no rule decided, when it isolates the pod
+    policies: tuple[Policy, ...]
+    isolating: bool  # some policy of the tier isolates the pod for the direction
+
+
+def _act(action: str, undecided: bool, bound: str | None) -> str | None:
+    """The action a rule (or the part of it whose match cannot be told) takes in one bound of the answer.
+
+    The low bound lets undecided Allow rules match nothing and undecided Deny/Pass rules match everything
+    they could (Pass as Deny: what a later tier does is unknown); the high bound the opposite.  Matching
+    more with Allow only ever allows more (and Deny less), so the true answer lies between the two."""
+    if action == "Log":
+        return None
+    if not undecided or bound is None:
+        return action
+    if bound == "low":
+        return None if action == "Allow" else "Deny"
+    return None if action == "Deny" else "Allow"
+
+
+def _peer_uncertain(peer: Peer) -> bool:
+    return bool(peer.undecided) or peer.hosts in ("local", "remote")
+
+
+def policy_uncertain(q: Policy) -> bool:
+    """Whether evaluating ``q`` needs both bounds (some rule, peer or the policy itself is undecided)."""
+    return q.uncertain or any(_peer_uncertain(p) for r in q.ingress + q.egress for p in r.peers or ())
+
+
+class _Evaluator:
+    """One semantics (spec or a CNI's practice) over one set of cells and policies.
+
+    ``bound`` is None when every policy can be decided; otherwise the graph keeps a "low" and a "high"
+    evaluator and what lies between them is undecided."""
+
+    def __init__(self, cells: _Cells, policies: list[Policy], profile: CniProfile, spec: bool,
+                 bound: str | None = None, tiers: Mapping[str, tuple[float, str]] | None = None):
         self.cells = cells
         self.profile = profile
         self.spec = spec
+        self.bound = bound
         p = SPEC if spec else profile
         self.enforces = p.enforces
         self.ip_pods = p.ipblock_matches_pod_ips
@@ -348,17 +450,37 @@ class _Evaluator:
         self.sctp = p.sctp
         self.metadata_except = p.metadata_except_enforced
         admin = p.admin_policies
-        self.nps = [q for q in policies if q.kind == NP_KIND] if self.enforces else []
-        self.anps = sorted((q for q in policies if q.kind == ANP_KIND), key=lambda q: (q.priority, q.name)) \
-            if self.enforces and admin else []
-        self.banps = [q for q in policies if q.kind == BANP_KIND] if self.enforces and admin else []
+        vendor = "" if spec else profile.vendor
+        known = {**BUILTIN_TIERS, **(tiers or {})}
+        by_tier: dict[str, list[Policy]] = defaultdict(list)
+        for q in policies:
+            if not self.enforces:
+                continue
+            if q.vendor:
+                if q.vendor != vendor:
+                    continue
+            elif q.kind != NP_KIND and not admin:
+                continue
+            by_tier[q.tier].append(q)
+        self.policies = [q for t in by_tier.values() for q in t]
+        self.tiers: list[tuple[str, str, list[Policy]]] = []
+        for name, pols in by_tier.items():
+            order, default = known.get(name, (float("-inf"), "Deny"))
+            if name not in known:  # a Calico tier whose Tier object is not in the input: its policies say so
+                default = "Deny" if bound != "high" else "Pass"
+            self.tiers.append((name, default, sorted(pols, key=lambda q: q.sort_key)))
+        self.tiers.sort(key=lambda t: (known.get(t[0], (float("-inf"),))[0], t[0]))
+        self.nps = [q for _, _, pols in self.tiers for q in pols if q.kind == NP_KIND]
         subject_mask = cells.all & ~cells.host_bits  # hostNetwork pods are node traffic (NP-48)
         if not p.standalone_pods_protected:
             subject_mask &= ~cells.standalone_bits
+        if p.ec2_linux_only:
+            subject_mask &= ~cells.unprotected_bits
         self.subject_mask = subject_mask
         self._subjects: dict[int, int] = {}
-        self._selection: dict[str, list[tuple[list[Policy], list[Policy], list[Policy]]]] = {}
-        self._peer_cache: dict[tuple[int, int], int] = {}
+        self._selection: dict[str, list[tuple[TierSel, ...]]] = {}
+        self._peer_cache: dict[tuple[int, int], tuple[int, int]] = {}
+        self._rule_subject: dict[int, int] = {}
         self._partition_cache: dict[tuple, list[tuple[int, PortSet]]] = {}
 
     # --- selection ------------------------------------------------------------------------
@@ -366,7 +488,9 @@ class _Evaluator:
         hit = self._subjects.get(id(q))
         if hit is None:
             c = self.cells
-            if q.kind == NP_KIND:
+            if q.select is not None:
+                hit = q.select(c)
+            elif q.kind == NP_KIND:
                 hit = c.ns_bits.get(q.namespace or "", 0) & c.pod_bits(q.pod_selector)
             else:
                 hit = c.namespace_bits(q.ns_selector)
@@ -376,69 +500,116 @@ class _Evaluator:
             self._subjects[id(q)] = hit
         return hit
 
-    def policies_for(self, cell: int, direction: str) -> tuple[list[Policy], list[Policy], list[Policy]]:
-        """(ANPs in order, isolating NetworkPolicies, BANPs) that select ``cell`` for ``direction``."""
+    def tiers_for(self, cell: int, direction: str) -> tuple[TierSel, ...]:
+        """The tiers with policies selecting ``cell`` for ``direction``, in evaluation order."""
         index = self._selection.get(direction)
-        if index is None:  # invert once: policy -> selected cells becomes cell -> policies, in policy order
-            index = [([], [], []) for _ in range(self.cells.n)]
-            for slot, policies, selects in ((0, self.anps, lambda q: bool(q.rules(direction))),
-                                            (1, self.nps, lambda q: q.isolates(direction)),
-                                            (2, self.banps, lambda q: bool(q.rules(direction)))):
-                for q in policies:
-                    if selects(q):
+        if index is None:  # invert once: policy -> selected cells becomes cell -> tiers, in policy order
+            per_cell: list[list[TierSel]] = [[] for _ in range(self.cells.n)]
+            for name, default, pols in self.tiers:
+                hits: dict[int, list[Policy]] = defaultdict(list)
+                for q in pols:
+                    if q.isolates(direction) or q.rules(direction):
                         for c in _bits(self.subjects(q)):
-                            index[c][slot].append(q)
+                            hits[c].append(q)
+                for c, qs in hits.items():
+                    per_cell[c].append(TierSel(name, default, tuple(qs), any(q.isolates(direction) for q in qs)))
+            index = [tuple(t) for t in per_cell]
             self._selection[direction] = index
         return index[cell]
+
+    def policies_for(self, cell: int, direction: str) -> list[Policy]:
+        """Every policy that selects ``cell`` for ``direction``, in evaluation order."""
+        return [q for t in self.tiers_for(cell, direction) for q in t.policies]
 
     # --- peers ------------------------------------------------------------------------------
     def peer_ipset(self, peer: Peer) -> IPSet:
         if peer.shape == "all":
             return ALL_IPS
-        if peer.shape != "ip" or peer.ipset is None:
+        if peer.shape not in ("ip", "sel") or peer.ipset is None:
             return NO_IPS
         ips = peer.ipset
         if not self.metadata_except and not ips.contains(METADATA_IP) and _except_covers_metadata(peer):
             ips = ips | IPSet.parse(METADATA_IP + "/32")
         return ips
 
-    def peer_cells(self, q: Policy, peer: Peer) -> int:
+    def peer_match(self, q: Policy, peer: Peer) -> tuple[int, int]:
+        """(cells the peer surely matches, cells it may match: whether it does cannot be told)."""
         key = (id(q), id(peer))
         hit = self._peer_cache.get(key)
         if hit is not None:
             return hit
         c = self.cells
+        bits = 0
         if peer.shape == "all":
-            hit = c.all
+            bits = c.all
         elif peer.shape == "pods":
             ns = c.ns_bits.get(q.namespace or "", 0) if peer.ns_selector is None else c.namespace_bits(peer.ns_selector)
-            hit = ns & c.pod_bits(peer.pod_selector) & ~c.host_bits
-        elif peer.shape == "ip" and (self.ip_pods or peer.matches_pod_ips):
-            ips = self.peer_ipset(peer)
-            hit = c.no_ip_bits if ips.covers(_ALL_V4) else 0  # whatever IPv4 address they get, it is inside
-            for cell, ip in c.ips:
-                if ips.contains(ip):
-                    hit |= 1 << cell
-        else:
-            hit = 0
+            bits = ns & c.pod_bits(peer.pod_selector) & ~c.host_bits
+        elif peer.shape in ("ip", "sel"):
+            if peer.sel is not None:
+                bits = peer.sel(c) & ~c.host_bits
+            if peer.ipset is not None and (self.ip_pods if peer.pod_ips is None else peer.pod_ips):
+                ips = self.peer_ipset(peer)
+                if ips.covers(_ALL_V4):  # whatever IPv4 address a pod without one gets, it is inside
+                    bits |= c.no_ip_bits & ~c.host_bits
+                for cell, ip in c.ips:
+                    if ips.contains(ip):
+                        bits |= 1 << cell
+            if peer.hosts == "any":
+                bits |= c.host_bits
+        hit = (0, bits) if peer.undecided else (bits, c.host_bits if peer.hosts in ("local", "remote") else 0)
         self._peer_cache[key] = hit
         return hit
 
-    def rule_cells(self, q: Policy, rule: PolicyRule) -> int:
-        if rule.peers is None:
-            return self.cells.all
-        b = 0
-        for peer in rule.peers:
-            b |= self.peer_cells(q, peer)
-        return b
+    def peer_cells(self, q: Policy, peer: Peer) -> int:
+        """Cells the peer surely matches."""
+        return self.peer_match(q, peer)[0]
 
-    def rule_ips(self, rule: PolicyRule) -> IPSet:
+    def rule_cells(self, q: Policy, rule: PolicyRule) -> tuple[int, int]:
+        """(cells the rule's peers surely match, cells they may match)."""
         if rule.peers is None:
-            return ALL_IPS
-        out = NO_IPS
+            return self.cells.all, 0
+        sure = maybe = 0
         for peer in rule.peers:
-            out = out | self.peer_ipset(peer)
-        return out
+            s, m = self.peer_match(q, peer)
+            sure |= s
+            maybe |= m
+        return sure, maybe & ~sure
+
+    def rule_ips(self, rule: PolicyRule, node: str | None = None) -> tuple[IPSet, IPSet]:
+        """(addresses the rule's peers surely match, addresses they may match).
+
+        ``node``: the addresses are a node's, ``local`` (the subject pod's own node), ``remote`` or ``unknown``:
+        address peers match them as they match pod IPs (ipBlock on Cilium: never), node peers by relation."""
+        if rule.peers is None:
+            return ALL_IPS, NO_IPS
+        sure = maybe = NO_IPS
+        for peer in rule.peers:
+            s, m = self.peer_ips(peer, node)
+            sure, maybe = sure | s, maybe | m
+        return sure, maybe - sure
+
+    def peer_ips(self, peer: Peer, node: str | None = None) -> tuple[IPSet, IPSet]:
+        """(addresses the peer surely matches, addresses it may match); ``node`` as in :meth:`rule_ips`."""
+        ips = self.peer_ipset(peer)
+        unsure = bool(peer.undecided)
+        if node is not None:
+            if not (self.ip_pods if peer.pod_ips is None else peer.pod_ips):
+                ips = NO_IPS
+            if peer.hosts in ("any", node):
+                ips = ALL_IPS
+            elif peer.hosts and node == "unknown":
+                ips, unsure = ALL_IPS, True
+        return (NO_IPS, ips) if unsure else (ips, NO_IPS)
+
+    def rule_applies(self, rule: PolicyRule, subject: int) -> bool:
+        """Whether a rule that also restricts the policy's own pods (Calico) applies to ``subject``."""
+        if rule.subject is None:
+            return True
+        bits = self._rule_subject.get(id(rule))
+        if bits is None:
+            bits = self._rule_subject[id(rule)] = rule.subject(self.cells)
+        return bool(bits >> subject & 1)
 
     # --- ports ------------------------------------------------------------------------------
     def entry_ports(self, e: PortEntry, dst_ports: PortSig | None) -> PortSet:
@@ -451,63 +622,81 @@ class _Evaluator:
         return e.resolve(dst_ports)
 
     def rule_ports(self, rule: PolicyRule, dst_ports: PortSig | None) -> PortSet:
-        if rule.ports is None:
-            return ALL_PORTS
-        out = NO_PORTS
-        for e in rule.ports:
+        out = ALL_PORTS if rule.ports is None else NO_PORTS
+        for e in rule.ports or ():
             out = out | self.entry_ports(e, dst_ports)
+        for e in rule.exclude:
+            out = out - e.resolve(dst_ports)
         return out
 
     # --- partitions ---------------------------------------------------------------------------
-    def _rule_pieces(self, q: Policy, rule: PolicyRule, direction: str, subject: int) -> list[tuple[int, PortSet]]:
-        """(peer cells, ports) for one rule; egress named ports resolve on each destination cell."""
-        peers = self.rule_cells(q, rule)
-        if not peers:
+    def _rule_pieces(self, q: Policy, rule: PolicyRule, direction: str,
+                     subject: int) -> list[tuple[int, PortSet, str | None]]:
+        """(peer cells, ports, action) for one rule; egress named ports resolve on each destination cell."""
+        if not self.rule_applies(rule, subject):
             return []
-        if direction == "ingress" or not rule.has_named_ports:
-            sig = self.cells.keys[subject][2] if direction == "ingress" else None
-            return [(peers, self.rule_ports(rule, sig))]
+        sure, maybe = self.rule_cells(q, rule)
+        undecided = bool(rule.undecided or q.undecided)
+        groups = [(b, a) for b, a in ((sure, _act(rule.action, undecided, self.bound)),
+                                      (maybe, _act(rule.action, True, self.bound))) if b and a]
         out = []
-        for sig, sb in self.cells.sig_bits.items():
-            part = peers & sb
-            if part:
-                out.append((part, self.rule_ports(rule, sig)))
+        for peers, action in groups:
+            if direction == "ingress" or not rule.has_named_ports:
+                sig = self.cells.keys[subject][2] if direction == "ingress" else None
+                out.append((peers, self.rule_ports(rule, sig), action))
+                continue
+            for sig, sb in self.cells.sig_bits.items():
+                part = peers & sb
+                if part:
+                    out.append((part, self.rule_ports(rule, sig), action))
         return out
+
+    def _key(self, cell: int, direction: str, tiers: tuple[TierSel, ...]) -> tuple:
+        restricted = tuple(self.rule_applies(r, cell) for t in tiers for q in t.policies for r in q.rules(direction)
+                           if r.subject is not None)
+        return (direction, tuple(id(q) for t in tiers for q in t.policies),
+                self.cells.keys[cell][2] if direction == "ingress" else None, restricted)
 
     def partition(self, cell: int, direction: str) -> list[tuple[int, PortSet]]:
         """Every peer cell with the ports ``cell`` allows it in ``direction`` (disjoint blocks, non-empty ports)."""
-        anps, nps, banps = self.policies_for(cell, direction)
-        sig = self.cells.keys[cell][2] if direction == "ingress" else None
-        key = (direction, tuple(map(id, anps)), tuple(map(id, nps)), tuple(map(id, banps)), sig)
+        tiers = self.tiers_for(cell, direction)
+        key = self._key(cell, direction, tiers)
         hit = self._partition_cache.get(key)
         if hit is None:
-            hit = self._partition(cell, direction, anps, nps, banps, self.cells.all, _int_diff,
+            hit = self._partition(tiers, direction, self.cells.all, _int_diff,
                                   lambda q, r: self._rule_pieces(q, r, direction, cell))
             hit = [(b, p) for b, p in hit if p]
             self._partition_cache[key] = hit
         return hit
 
-    def ip_partition(self, cell: int, direction: str, space: IPSet) -> list[tuple[IPSet, PortSet]]:
-        """Like :meth:`partition` over external addresses in ``space``."""
-        anps, nps, banps = self.policies_for(cell, direction)
+    def ip_partition(self, cell: int, direction: str, space: IPSet,
+                     node: str | None = None) -> list[tuple[IPSet, PortSet]]:
+        """Like :meth:`partition` over external addresses in ``space`` (a node's when ``node`` is given)."""
+        tiers = self.tiers_for(cell, direction)
         sig = self.cells.keys[cell][2] if direction == "ingress" else None
 
-        def pieces(q: Policy, r: PolicyRule) -> list[tuple[IPSet, PortSet]]:
-            ips = self.rule_ips(r) & space
-            return [(ips, self.rule_ports(r, sig))] if ips else []
+        def pieces(q: Policy, r: PolicyRule) -> list[tuple[IPSet, PortSet, str | None]]:
+            if not self.rule_applies(r, cell):
+                return []
+            sure, maybe = self.rule_ips(r, node)
+            undecided = bool(r.undecided or q.undecided)
+            ports = self.rule_ports(r, sig)
+            return [(ips & space, ports, a) for ips, a in ((sure, _act(r.action, undecided, self.bound)),
+                                                           (maybe, _act(r.action, True, self.bound)))
+                    if a and ips & space]
 
-        return [(b, p) for b, p in self._partition(cell, direction, anps, nps, banps, space, _ip_diff, pieces) if p]
+        return [(b, p) for b, p in self._partition(tiers, direction, space, _ip_diff, pieces) if p]
 
     @staticmethod
-    def _partition(cell: int, direction: str, anps: list[Policy], nps: list[Policy], banps: list[Policy],
-                   universe: Any, diff: Callable[[Any, Any], Any],
-                   pieces: Callable[[Policy, PolicyRule], list[tuple[Any, PortSet]]]) -> list[tuple[Any, PortSet]]:
-        if not (anps or nps or banps):
+    def _partition(tiers: tuple[TierSel, ...], direction: str, universe: Any, diff: Callable[[Any, Any], Any],
+                   pieces: Callable[[Policy, PolicyRule], list[tuple[Any, PortSet, str | None]]]
+                   ) -> list[tuple[Any, PortSet]]:
+        if not tiers:
             return [(universe, ALL_PORTS)]
         # block: [members, undecided, allowed, passed]
         blocks: list[list[Any]] = [[universe, ALL_PORTS, NO_PORTS, NO_PORTS]]
 
-        def refine(members: Any, fn: Callable[[list[Any]], None]) -> None:
+        def refine(members: Any, ports: PortSet, action: str) -> None:
             nonlocal blocks
             out: list[list[Any]] = []
             for blk in blocks:
@@ -515,48 +704,31 @@ class _Evaluator:
                 if not inter:
                     out.append(blk)
                     continue
+                hit = ports & blk[1]
+                if not hit:
+                    out.append(blk)
+                    continue
                 rest = diff(blk[0], inter)
                 if rest:
                     out.append([rest, *blk[1:]])
-                new = [inter, *blk[1:]]
-                fn(new)
+                new = [inter, blk[1] - hit, blk[2], blk[3]]
+                if action == "Allow":
+                    new[2] = new[2] | hit
+                elif action == "Pass":
+                    new[3] = new[3] | hit
                 out.append(new)
             blocks = out
 
-        for q in anps:
-            for rule in q.rules(direction):
-                for members, ports in pieces(q, rule):
-                    def apply(b: list[Any], ports: PortSet = ports, action: str = rule.action) -> None:
-                        hit = ports & b[1]
-                        if action == "Allow":
-                            b[2] = b[2] | hit
-                        elif action == "Pass":
-                            b[3] = b[3] | hit
-                        b[1] = b[1] - hit
-                    refine(members, apply)
-        for b in blocks:  # what ANPs passed or did not decide goes on
-            b[1] = b[1] | b[3]
-        if nps:
-            np_allowed: list[tuple[Any, PortSet]] = []
-            for q in nps:
+        for t in tiers:
+            for q in t.policies:
                 for rule in q.rules(direction):
-                    np_allowed.extend(pieces(q, rule))
-            for b in blocks:
-                b.append(NO_PORTS)  # b[4]: what NetworkPolicies allow this block
-            for members, ports in np_allowed:
-                def add(b: list[Any], ports: PortSet = ports) -> None:
-                    b[4] = b[4] | ports
-                refine(members, add)
-            return [(b[0], b[2] | (b[1] & b[4])) for b in blocks]
-        for q in banps:
-            for rule in q.rules(direction):
-                for members, ports in pieces(q, rule):
-                    def apply_b(b: list[Any], ports: PortSet = ports, action: str = rule.action) -> None:
-                        hit = ports & b[1]
-                        if action == "Allow":
-                            b[2] = b[2] | hit
-                        b[1] = b[1] - hit
-                    refine(members, apply_b)
+                    for members, ports, action in pieces(q, rule):
+                        if action is not None:
+                            refine(members, ports, action)
+            deny_rest = t.isolating and t.default == "Deny"
+            for b in blocks:  # what the tier passed or, when it does not isolate, did not decide goes on
+                b[1] = (NO_PORTS if deny_rest else b[1]) | b[3]
+                b[3] = NO_PORTS
         return [(b[0], b[2] | b[1]) for b in blocks]
 
     # --- pairs --------------------------------------------------------------------------------
@@ -626,24 +798,47 @@ class NetworkGraph:
     """Reachability over one cluster's pods and policies; immutable once built."""
 
     def __init__(self, cluster_name: str, pods: list[PodEndpoint], namespaces: dict[str, dict[str, str]],
-                 policies: list[Policy], profile: CniProfile = SPEC):
+                 policies: list[Policy], profile: CniProfile = SPEC, tiers: Mapping[str, tuple[float, str]] | None = None,
+                 nodes: Mapping[str, Iterable[str]] | None = None, services: Iterable[Any] = ()):
         self.cluster = cluster_name
         self.pods = pods
         self.namespaces = namespaces
         self.all_policies = policies
-        self.policies = [q for q in policies if q.valid]
+        valid = [q for q in policies if q.valid]
+        self.policies = [q for q in valid if not q.vendor]  # the Kubernetes APIs (what the rules lint)
+        self.cni_policies = [q for q in valid if q.vendor]  # Calico / Cilium CRDs, enforced only by their CNI
         self.profile = profile
-        ip_relevant = [pe.ipset for q in self.policies for r in q.ingress + q.egress for pe in r.peers or ()
-                       if pe.shape == "ip" and pe.ipset is not None]
+        self.tiers = dict(tiers or {})
+        ip_relevant = [pe.ipset for q in valid for r in q.ingress + q.egress for pe in r.peers or ()
+                       if pe.shape in ("ip", "sel") and pe.ipset is not None]
         self.cells = _Cells(pods, namespaces, ip_relevant)
-        self.spec = _Evaluator(self.cells, self.policies, profile, spec=True)
-        self.practice = self.spec if profile.is_spec else _Evaluator(self.cells, self.policies, profile, spec=False)
+        self.spec, self.spec_hi = self._evaluators(valid, True)
+        if profile.is_spec:
+            self.practice, self.practice_hi = self.spec, self.spec_hi
+        else:
+            self.practice, self.practice_hi = self._evaluators(valid, False)
+        self.services = list(services)  # (Service object, its pods) for NP-32 and the VPC CNI's Service limits
         self._by_id = {p.id: p for p in pods}
         self._by_ip = {p.ip: p for p in pods if p.ip and not p.host_network}
         self._by_ns: dict[str, list[PodEndpoint]] = {}
         for p in pods:
             self._by_ns.setdefault(p.namespace, []).append(p)
         self._label_index: dict[str | None, dict[tuple[str, str], list[PodEndpoint]]] = {}  # built per namespace
+        self.nodes = {name: IPSet.parse_many(sorted(ips)) for name, ips in (nodes or {}).items()}
+        self._node_by_ip = {ip: name for name, ips in (nodes or {}).items() for ip in ips}
+
+    def _evaluators(self, policies: list[Policy], spec: bool) -> tuple[_Evaluator, _Evaluator]:
+        """(low, high): one exact evaluator when nothing is undecided, else the two bounds of the answer."""
+        lo = _Evaluator(self.cells, policies, self.profile, spec, None, self.tiers)
+        if not any(policy_uncertain(q) or q.tier not in BUILTIN_TIERS and q.tier not in self.tiers
+                   for q in lo.policies):
+            return lo, lo
+        return (_Evaluator(self.cells, policies, self.profile, spec, "low", self.tiers),
+                _Evaluator(self.cells, policies, self.profile, spec, "high", self.tiers))
+
+    @property
+    def has_undecided(self) -> bool:
+        return self.spec_hi is not self.spec or self.practice_hi is not self.practice
 
     # --- lookups --------------------------------------------------------------------------
     def problems(self) -> list[PolicyProblem]:
@@ -684,17 +879,28 @@ class NetworkGraph:
                 and (p.workload_kind.lower() == k or _KIND_ALIASES.get(k) == p.workload_kind)]
 
     def endpoint(self, text: str) -> Endpoint:
-        """``NS/POD``, ``NS/KIND/NAME``, an IP address or ``internet``; ValueError with a readable message."""
+        """``NS/POD``, ``NS/KIND/NAME``, ``node:NAME``, an IP address or ``internet``; ValueError when unknown."""
         t = text.strip()
         if t.lower() == "internet":
             return ExternalEndpoint("internet", INTERNET)
+        if t.lower().startswith("node:"):
+            name = t[5:]
+            if name not in self.nodes:
+                known = ", ".join(sorted(self.nodes)[:8]) or "none (no Node objects or scheduled pods in the input)"
+                raise ValueError(f"no node {name!r} in cluster {self.cluster}; known: {known}")
+            return NodeEndpoint(name, self.nodes[name])
         try:
             ip = ipaddress.ip_address(t)
         except ValueError:
             ip = None
         if ip is not None:
             pod = self._by_ip.get(str(ip))
-            return pod if pod is not None else ExternalEndpoint(str(ip), IPSet.parse(f"{ip}/{ip.max_prefixlen}"))
+            if pod is not None:
+                return pod
+            node = self._node_by_ip.get(str(ip))
+            if node is not None:
+                return NodeEndpoint(node, self.nodes[node])
+            return ExternalEndpoint(str(ip), IPSet.parse(f"{ip}/{ip.max_prefixlen}"))
         parts = t.split("/")
         if len(parts) == 2 and all(parts):
             pod = self._by_id.get(t)
@@ -709,35 +915,97 @@ class NetworkGraph:
             if not pods:
                 raise ValueError(f"no workload {t!r} in cluster {self.cluster}")
             return pods[0]
-        raise ValueError(f"{text!r} is not NS/POD, NS/KIND/NAME, an IP address or 'internet'")
+        raise ValueError(f"{text!r} is not NS/POD, NS/KIND/NAME, node:NAME, an IP address or 'internet'")
 
     def isolation(self, pod: PodEndpoint, direction: str, practice: bool = False) -> list[Policy]:
-        """Policies isolating ``pod`` for ``direction`` (ANPs and BANP included); empty: not isolated."""
-        ev = self.practice if practice else self.spec
+        """Policies isolating or deciding for ``pod`` in ``direction`` (admin tiers included); empty: none.
+
+        The CNI's own policies (Calico, Cilium) count even for the spec question: they select pods the same
+        way whatever the answer asked for."""
         cell = self.cells.cell_of[id(pod)]
-        anps, nps, banps = ev.policies_for(cell, direction)
-        return anps + nps + banps
+        out = (self.practice if practice else self.spec).policies_for(cell, direction)
+        if not practice and self.cni_policies:
+            out = out + [q for q in self.practice.policies_for(cell, direction) if q.vendor]
+        return out
 
     def selected_pods(self, q: Policy) -> list[PodEndpoint]:
-        bits = self.spec.subjects(q)
+        bits = (self.practice if q.vendor else self.spec).subjects(q)
         return [p for c in _bits(bits) for p in self.cells.pods[c]]
 
     def peer_pods(self, q: Policy, peer: Peer) -> list[PodEndpoint]:
-        bits = self.spec.peer_cells(q, peer)
-        return [p for c in _bits(bits) for p in self.cells.pods[c]]
+        sure, maybe = (self.practice if q.vendor else self.spec).peer_match(q, peer)
+        return [p for c in _bits(sure | maybe) for p in self.cells.pods[c]]
 
     # --- questions ------------------------------------------------------------------------
-    def allowed_ports(self, src: Endpoint, dst: Endpoint, practice: bool = True) -> PortSet:
-        ev = self.practice if practice else self.spec
+    def _evs(self, practice: bool) -> tuple[_Evaluator, _Evaluator]:
+        return (self.practice, self.practice_hi) if practice else (self.spec, self.spec_hi)
+
+    def node_relation(self, src: Endpoint, dst: Endpoint) -> tuple[str, str | None]:
+        """For node traffic (a node or hostNetwork pod on one side, a pod on the other): which side is the node
+        (``src``/``dst``, "" when neither) and whether it is the pod's own node (local/remote/None unknown)."""
+        def node_of(e: Endpoint) -> tuple[bool, str | None]:
+            if isinstance(e, NodeEndpoint):
+                return True, e.name
+            if isinstance(e, PodEndpoint):
+                return e.host_network, e.node
+            return False, None
+
+        s_node, s_name = node_of(src)
+        d_node, d_name = node_of(dst)
+        if s_node == d_node or isinstance(src, ExternalEndpoint) or isinstance(dst, ExternalEndpoint):
+            return "", None
+        pod_node = d_name if s_node else s_name
+        node = s_name if s_node else d_name
+        rel = None if node is None or pod_node is None else "local" if node == pod_node else "remote"
+        return ("src" if s_node else "dst"), rel
+
+    def _raw(self, ev: _Evaluator, src: Endpoint, dst: Endpoint, rel: str | None) -> PortSet:
         if isinstance(src, PodEndpoint) and src is dst:
             return ALL_PORTS  # NP-46: a pod can always reach itself
+        cell = self.cells.cell_of
+        node = rel or "unknown"
         if isinstance(src, PodEndpoint) and isinstance(dst, PodEndpoint):
-            return ev.ports_between(self.cells.cell_of[id(src)], self.cells.cell_of[id(dst)])
-        if isinstance(src, PodEndpoint) and isinstance(dst, ExternalEndpoint):
-            return _union_any(ev.ip_partition(self.cells.cell_of[id(src)], "egress", dst.ips))
-        if isinstance(src, ExternalEndpoint) and isinstance(dst, PodEndpoint):
-            return _union_any(ev.ip_partition(self.cells.cell_of[id(dst)], "ingress", src.ips))
-        return ALL_PORTS  # two external endpoints: outside NetworkPolicy's reach
+            if src.host_network and not dst.host_network and src.ip and _valid_ip(src.ip):
+                return _union_any(ev.ip_partition(cell[id(dst)], "ingress", IPSet.parse(src.ip), node))
+            if dst.host_network and not src.host_network and dst.ip and _valid_ip(dst.ip):
+                return _union_any(ev.ip_partition(cell[id(src)], "egress", IPSet.parse(dst.ip), node))
+            return ev.ports_between(cell[id(src)], cell[id(dst)])
+        if isinstance(src, PodEndpoint) and not isinstance(dst, PodEndpoint):
+            if src.host_network:
+                return ALL_PORTS  # node traffic: no policy selects a hostNetwork pod (NP-48)
+            return _union_any(ev.ip_partition(cell[id(src)], "egress", dst.ips,
+                                              node if isinstance(dst, NodeEndpoint) else None))
+        if isinstance(dst, PodEndpoint) and not isinstance(src, PodEndpoint):
+            if dst.host_network:
+                return ALL_PORTS
+            return _union_any(ev.ip_partition(cell[id(dst)], "ingress", src.ips,
+                                              node if isinstance(src, NodeEndpoint) else None))
+        return ALL_PORTS  # neither end is a pod: outside NetworkPolicy's reach
+
+    def ports(self, src: Endpoint, dst: Endpoint, practice: bool = True) -> tuple[PortSet, PortSet]:
+        """(ports surely allowed, ports whose answer cannot be told) from ``src`` to ``dst``.
+
+        Besides undecided policy constructs, this is where node traffic is settled (NP-47): a pod's own node
+        always reaches it; the docs also allow traffic to it, which the CNI may or may not exempt from egress
+        policy; when the node of either end is not known (templates), the node's exemption is undecided."""
+        lo_ev, hi_ev = self._evs(practice)
+        side, rel = self.node_relation(src, dst)
+        lo = self._raw(lo_ev, src, dst, rel)
+        hi = lo if hi_ev is lo_ev else self._raw(hi_ev, src, dst, rel)
+        if side:
+            egress_exempt = self.profile.node_egress_allowed if practice else SPEC.node_egress_allowed
+            if rel == "local" and (side == "src" or egress_exempt):
+                lo = hi = ALL_PORTS
+            elif rel != "remote":
+                hi = ALL_PORTS
+        return lo, hi - lo
+
+    def allowed_ports(self, src: Endpoint, dst: Endpoint, practice: bool = True) -> PortSet:
+        """Ports surely allowed (see :meth:`ports` for the undecided ones)."""
+        return self.ports(src, dst, practice)[0]
+
+    def undecided_ports(self, src: Endpoint, dst: Endpoint, practice: bool = True) -> PortSet:
+        return self.ports(src, dst, practice)[1]
 
     def egress_ip_partition(self, pod: PodEndpoint, space: IPSet, practice: bool = False) -> list[tuple[IPSet, PortSet]]:
         ev = self.practice if practice else self.spec
@@ -749,10 +1017,38 @@ class NetworkGraph:
         return explain(self, src, dst, protocol, port)
 
     def matrix_blocks(self, practice: bool = True) -> list[tuple[int, int, PortSet]]:
-        return (self.practice if practice else self.spec).blocks()
+        """Surely allowed traffic as rectangles (source cells, destination cells, ports); pairs of a hostNetwork
+        pod and a pod are settled by :meth:`host_pairs` (NP-47)."""
+        return self._evs(practice)[0].blocks()
+
+    def undecided_blocks(self, practice: bool = True) -> list[tuple[int, int, PortSet]]:
+        """Rectangles whose answer cannot be told because of undecided policy constructs (the high bound minus
+        the low one); pairs of a hostNetwork pod and a pod are settled one by one (:meth:`host_pairs`)."""
+        lo_ev, hi_ev = self._evs(practice)
+        if hi_ev is lo_ev:
+            return []
+        lo_map = _cell_map(lo_ev.blocks())
+        out: list[tuple[int, int, PortSet]] = []
+        for s, d, p in hi_ev.blocks():
+            for a in _bits(s):
+                for b in _bits(d):
+                    u = p - lo_map.get((a, b), NO_PORTS)
+                    if u:
+                        out.append((1 << a, 1 << b, u))
+        return out
+
+    def host_pairs(self, practice: bool = True) -> Iterator[tuple[PodEndpoint, PodEndpoint, PortSet, PortSet]]:
+        """(a, b, allowed, undecided) for every pair of a hostNetwork pod and another pod, both ways: node traffic
+        whose answer depends on the two pods' nodes (NP-47), which cells do not record."""
+        hosts = [p for p in self.pods if p.host_network]
+        others = [p for p in self.pods if not p.host_network] if hosts else []
+        for h in hosts:
+            for o in others:
+                for a, b in ((h, o), (o, h)):
+                    yield (a, b, *self.ports(a, b, practice))
 
     def connections(self, practice: bool = True) -> dict[tuple[str, str], PortSet]:
-        """Every allowed pod pair (``NS/NAME`` ids) with its ports; self-pairs left out."""
+        """Every surely allowed pod pair (``NS/NAME`` ids) with its ports; self-pairs left out."""
         out: dict[tuple[str, str], PortSet] = {}
         cells = self.cells
         for s, d, ports in self.matrix_blocks(practice):
@@ -765,7 +1061,21 @@ class NetworkGraph:
                     k = (a.id, b.id)
                     prev = out.get(k)
                     out[k] = ports if prev is None else prev | ports
+        for a, b, allowed, _ in self.host_pairs(practice):
+            if allowed:
+                out[(a.id, b.id)] = allowed
+            else:
+                out.pop((a.id, b.id), None)
         return out
+
+
+def _cell_map(blocks: list[tuple[int, int, PortSet]]) -> dict[tuple[int, int], PortSet]:
+    out: dict[tuple[int, int], PortSet] = {}
+    for s, d, p in blocks:
+        for a in _bits(s):
+            for b in _bits(d):
+                out[(a, b)] = out.get((a, b), NO_PORTS) | p
+    return out
 
 
 _KIND_ALIASES = {"deploy": "Deployment", "deployment": "Deployment", "sts": "StatefulSet", "ds": "DaemonSet",
@@ -794,5 +1104,6 @@ def build(cluster: ClusterInventory, profile: CniProfile | None = None) -> Netwo
     namespaces = namespace_labels(cluster, [p.namespace for p in pods])
     if profile is None:
         profile = profile_from_facts(cluster.facts.facts, cluster.facts.kubernetes_version)
-    return NetworkGraph(cluster.name, pods, namespaces, policies, profile)
+    return NetworkGraph(cluster.name, pods, namespaces, policies, profile, nodes=node_addresses(cluster, pods),
+                        services=cluster.of_kind("Service"))
 

@@ -30,14 +30,22 @@ class CniProfile:
     admin_policies: bool = False  # AdminNetworkPolicy / BaselineAdminNetworkPolicy
     metadata_except_enforced: bool = True  # `except: [169.254.169.254/32]` honoured
     note: str = ""  # one line shown with every practice caveat of this profile
+    vendor: str = ""  # whose own policy CRDs the plugin enforces (calico, cilium)
+    node_egress_allowed: bool | None = None  # egress to the pod's own node: True always allowed, None undocumented
+    # the Amazon VPC CNI network policy agent (netpol-semantics.md C.1):
+    ec2_linux_only: bool = False  # no policy on Fargate or Windows pods
+    port_limit: int = 0  # unique port/protocol entries per peer address and direction (0: no limit)
+    named_ports_need_pods: bool = False  # a named port resolves only against pods listed as peers
+    service_vip_egress: bool = False  # egress to a Service is matched against its ClusterIP and service port
+    enforcing_mode: str = ""  # standard: new pods allow everything until the agent programs them (NP-49)
 
     @property
     def is_spec(self) -> bool:
         return self.name == "spec"
 
-    def reason(self, switch: str) -> str:
+    def reason(self, switch: str, **values: Any) -> str:
         """Why a construct behaves differently on this CNI (one sentence)."""
-        return _REASONS[switch].format(cni=self.title)
+        return _REASONS[switch].format(cni=self.title, limit=self.port_limit, **values)
 
 
 _REASONS = {
@@ -52,22 +60,34 @@ _REASONS = {
                                  "is not protected",
     "admin_policies": "{cni} does not implement AdminNetworkPolicy/BaselineAdminNetworkPolicy, so they are ignored",
     "metadata_except_enforced": "{cni} has been reported not to enforce an ipBlock except for 169.254.169.254",
+    "ec2_linux_only": "{cni} applies no network policy to pods on Fargate or Windows nodes; this pod is not protected",
+    "port_limit": "{cni} programs at most {limit} unique port/protocol combinations per peer and direction; which of "
+                  "these {count} it drops is not known",
+    "named_ports_need_pods": "{cni} resolves a named port only on pods listed as peers: with every peer allowed "
+                             "(no from/to) the rule allows nothing",
+    "service_vip_egress": "{cni} matches egress to a Service against its ClusterIP: the rule's pod selector must "
+                          "select the Service's selector and the Service port must equal the container port",
+    "enforcing_mode": "{cni} runs in standard mode (NETWORK_POLICY_ENFORCING_MODE is not strict): a new pod allows "
+                      "every connection until the agent has programmed its policies (NP-49)",
+    "node_egress": "whether {cni} exempts traffic from a pod to its own node from egress policy is not documented",
 }
 
-SPEC = CniProfile("spec", "upstream NetworkPolicy semantics", admin_policies=True)
+SPEC = CniProfile("spec", "upstream NetworkPolicy semantics", admin_policies=True, node_egress_allowed=True)
 
 _PROFILES: dict[str, CniProfile] = {
     p.name: p
     for p in (
         SPEC,
-        CniProfile("calico", "Calico", admin_policies=True),
-        CniProfile("cilium", "Cilium", ipblock_matches_pod_ips=False, endport_unknown=True),
+        CniProfile("calico", "Calico", admin_policies=True, vendor="calico"),
+        CniProfile("cilium", "Cilium", ipblock_matches_pod_ips=False, endport_unknown=True, vendor="cilium"),
         CniProfile("azure-cilium", "Azure CNI powered by Cilium", ipblock_matches_pod_ips=False,
-                   endport_unknown=True),
-        CniProfile("gke-dataplane-v2", "GKE Dataplane V2", ipblock_matches_pod_ips=False, endport_unknown=True),
+                   endport_unknown=True, vendor="cilium"),
+        CniProfile("gke-dataplane-v2", "GKE Dataplane V2", ipblock_matches_pod_ips=False, endport_unknown=True,
+                   vendor="cilium"),
         CniProfile("azure-npm", "Azure Network Policy Manager", endport=False),
         CniProfile("aws-vpc-cni", "the Amazon VPC CNI network policy agent", standalone_pods_protected=False,
-                   metadata_except_enforced=False),
+                   metadata_except_enforced=False, node_egress_allowed=True, ec2_linux_only=True, port_limit=24,
+                   named_ports_need_pods=True, service_vip_egress=True, enforcing_mode="standard"),
         CniProfile("kube-router", "kube-router", sctp=False),
         CniProfile("weave", "Weave Net", named_ports=False),
         CniProfile("antrea", "Antrea", admin_policies=True),
@@ -140,6 +160,10 @@ def profile_from_facts(facts: dict[str, Any], kubernetes_version: str | None = N
     elif engine in _ENGINES:
         name = _ENGINES[engine]
     try:
-        return get_profile(name, cni.get("version"), kubernetes_version)
+        prof = get_profile(name, cni.get("version"), kubernetes_version)
     except KeyError:
         return SPEC
+    mode = cni.get("enforcingMode")
+    if prof.enforcing_mode and isinstance(mode, str) and mode:
+        prof = replace(prof, enforcing_mode=mode.strip().lower())
+    return prof

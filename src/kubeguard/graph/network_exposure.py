@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..model.inventory import ClusterInventory
 from ..model.objects import K8sObject, Path
 from .network import NetworkGraph, PodEndpoint
+from .network_sets import PortSet
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 
@@ -70,3 +71,41 @@ def service_pods(g: NetworkGraph, svc: K8sObject) -> list[PodEndpoint]:
     if not isinstance(sel, dict) or not sel:
         return []
     return g.pods_selected(svc.namespace, sel)
+
+
+def service_target_ports(svc: K8sObject, pod: PodEndpoint) -> PortSet:
+    """The pod ports a Service sends its traffic to (targetPort by number or by name on this pod)."""
+    out = PortSet.none()
+    for sp in svc.spec.get("ports") or []:
+        if not isinstance(sp, dict):
+            continue
+        proto = str(sp.get("protocol") or "TCP").upper()
+        if proto not in ("TCP", "UDP", "SCTP"):
+            continue
+        target = sp.get("targetPort", sp.get("port"))
+        if isinstance(target, str) and not target.isdigit():
+            nums = [n for name, p, n in pod.ports if name == target and p == proto]
+        else:
+            nums = [int(target)] if isinstance(target, (int, str)) and not isinstance(target, bool) else []
+        for n in nums:
+            if 1 <= n <= 65535:
+                out = out | PortSet.of(proto, n)
+    return out
+
+
+def rewriting_exposures(g: NetworkGraph, pod: PodEndpoint, want: PortSet) -> list[tuple[K8sObject, bool]]:
+    """Services exposing ``pod`` outside the cluster on a port of ``want`` on a path where the source address
+    the pod sees may not be the client's (NP-32), with whether a node may SNAT it (externalTrafficPolicy
+    Cluster, the default); a LoadBalancer with Local may still proxy through the load balancer."""
+    out = []
+    for svc in g.services:
+        t = svc.spec.get("type")
+        external = t in ("LoadBalancer", "NodePort") or bool(svc.spec.get("externalIPs"))
+        if not external or svc.namespace != pod.namespace or not any(p is pod for p in service_pods(g, svc)):
+            continue
+        if not service_target_ports(svc, pod) & want:
+            continue
+        snat = svc.spec.get("externalTrafficPolicy", "Cluster") != "Local"
+        if snat or t == "LoadBalancer":
+            out.append((svc, snat))
+    return out

@@ -34,6 +34,7 @@ class Matrix:
     namespaces: list[str]  # namespace of each node
     allowed: dict[tuple[int, int], PortSet]  # (src, dst) -> ports, non-empty only
     differs: set[tuple[int, int]] = field(default_factory=set)  # pairs where practice != spec
+    undecided: dict[tuple[int, int], PortSet] = field(default_factory=dict)  # ports whose answer cannot be told
     sizes: list[int] = field(default_factory=list)  # pods behind each node
     semantics: str = "spec"
     cni: str = "upstream NetworkPolicy semantics"
@@ -68,6 +69,14 @@ class Matrix:
                 if end is not None:
                     row["endPort"] = end
                 yield row
+            u = self.undecided.get((i, j))
+            for proto, port, end, ok in _parts(u, protocols) if u else ():
+                if ok:  # undecided: "allowed" is null, neither shown allowed nor shown denied
+                    row = {"src": src, "dst": dst, "port": port, "protocol": proto, "allowed": None,
+                           "undecided": True}
+                    if end is not None:
+                        row["endPort"] = end
+                    yield row
 
 
 def rows_of(ports: PortSet | None, protocols: tuple[str, ...] = PROTOCOLS) -> list[dict[str, Any]]:
@@ -105,37 +114,61 @@ def build_matrix(g: NetworkGraph, level: str = "pod", practice: bool = True) -> 
     names = sorted({node_id(p, level) for p in g.pods}, key=_natural)
     index = {n: i for i, n in enumerate(names)}
     nss = [n.split("/", 1)[0] for n in names]
-    allowed = _aggregate(g, level, index, practice)
+    allowed, undecided = _aggregate(g, level, index, practice)
     sizes = [0] * len(names)
     for p in g.pods:
         sizes[index[node_id(p, level)]] += 1
     m = Matrix(level, names, nss, allowed, sizes=sizes, cluster=g.cluster,
                semantics="practice" if practice and g.practice is not g.spec else "spec",
-               cni=g.profile.title)
+               cni=g.profile.title, undecided=undecided)
     if g.practice is not g.spec:
-        other = _aggregate(g, level, index, not practice)
-        m.differs = {k for k in set(allowed) | set(other) if allowed.get(k, NO_PORTS) != other.get(k, NO_PORTS)}
+        other, other_u = _aggregate(g, level, index, not practice)
+        m.differs = {k for k in set(allowed) | set(other) | set(undecided) | set(other_u)
+                     if (allowed.get(k, NO_PORTS), undecided.get(k, NO_PORTS))
+                     != (other.get(k, NO_PORTS), other_u.get(k, NO_PORTS))}
     return m
 
 
-def _aggregate(g: NetworkGraph, level: str, index: dict[str, int], practice: bool) -> dict[tuple[int, int], PortSet]:
+def _aggregate(g: NetworkGraph, level: str, index: dict[str, int],
+               practice: bool) -> tuple[dict[tuple[int, int], PortSet], dict[tuple[int, int], PortSet]]:
+    """(allowed, undecided) ports per pair of nodes of the level."""
     cells = g.cells
     groups = [[index[node_id(p, level)] for p in cells.pods[c]] for c in range(cells.n)]
     out: dict[tuple[int, int], PortSet] = {}
-    for s, d, ports in g.matrix_blocks(practice):
-        srcs = [a for c in _bits(s) for a in groups[c]]
-        dsts = [b for c in _bits(d) for b in groups[c]]
-        if level == "pod":
-            # the engine's rectangles are disjoint and a pod is one node: no union needed
-            out.update({(a, b): ports for a in srcs for b in dsts})
-            continue
-        for a in srcs:
-            for b in dsts:
-                prev = out.get((a, b))
-                out[(a, b)] = ports if prev is None else prev | ports
+    undecided: dict[tuple[int, int], PortSet] = {}
+    for target, blocks in ((out, g.matrix_blocks(practice)), (undecided, g.undecided_blocks(practice))):
+        for s, d, ports in blocks:
+            srcs = [a for c in _bits(s) for a in groups[c]]
+            dsts = [b for c in _bits(d) for b in groups[c]]
+            if level == "pod" and target is out:
+                # the engine's rectangles are disjoint and a pod is one node: no union needed
+                out.update({(a, b): ports for a in srcs for b in dsts})
+                continue
+            for a in srcs:
+                for b in dsts:
+                    prev = target.get((a, b))
+                    target[(a, b)] = ports if prev is None else prev | ports
+    if g.cells.host_bits:  # node traffic, settled pair by pair (NP-47)
+        pairs: dict[tuple[int, int], tuple[PortSet, PortSet]] = {}
+        for pa, pb, ok, unsure in g.host_pairs(practice):
+            k = (index[node_id(pa, level)], index[node_id(pb, level)])
+            if level == "pod":
+                pairs[k] = (ok, unsure)
+            else:
+                prev = pairs.get(k, (NO_PORTS, NO_PORTS))
+                pairs[k] = (prev[0] | ok, prev[1] | unsure)
+        for k, (ok, unsure) in pairs.items():
+            for target, ports in ((out, ok), (undecided, unsure)):
+                if level != "pod":
+                    ports = ports | target.get(k, NO_PORTS)
+                if ports:
+                    target[k] = ports
+                else:
+                    target.pop(k, None)
     if level == "pod":
         for i in range(len(index)):
             out.pop((i, i), None)  # a pod's traffic to itself is always allowed (NP-46), not a pair
+            undecided.pop((i, i), None)
     else:
         # a single-pod group on the diagonal is that pod talking to itself, not a pair
         sizes = [0] * len(index)
@@ -145,7 +178,14 @@ def _aggregate(g: NetworkGraph, level: str, index: dict[str, int], practice: boo
         for i, n in enumerate(sizes):
             if n < 2:
                 out.pop((i, i), None)
-    return out
+                undecided.pop((i, i), None)
+    for k in list(undecided):
+        rest = undecided[k] - out.get(k, NO_PORTS)
+        if rest:
+            undecided[k] = rest
+        else:
+            del undecided[k]
+    return out, undecided
 
 
 @dataclass

@@ -6,11 +6,21 @@ would reject is kept with its ``problems`` and left out of evaluation: it
 cannot exist in a cluster.  Every rule, peer and port entry keeps its field
 path so that explanations and findings name the exact field.
 
-Peers are normalised to three shapes: ``pods`` (a namespace selector -- None
+Peers are normalised to a few shapes: ``pods`` (a namespace selector -- None
 meaning the policy's own namespace -- and a pod selector), ``ip`` (an
-:class:`IPSet`) and ``none`` (a peer that matches nothing we model: ANP
-``nodes`` and ``domainNames``).  ``rule.peers is None`` means "every peer" and
-``rule.ports is None`` means "every port and protocol".
+:class:`IPSet`), ``sel`` (a CNI policy's own selector syntax: a pod matcher plus
+addresses and node traffic, see :mod:`.network_vendor`), ``all`` and ``none``.
+``rule.peers is None`` means "every peer" and ``rule.ports is None`` means "every
+port and protocol".
+
+Every policy sits in a tier (netpol-semantics.md B): tiers are evaluated by
+order, policies in a tier by order, rules in order; Allow and Deny decide, Pass
+goes to the next tier, and a tier that selects the pod but does not decide
+applies its default (Deny for the NetworkPolicy tier, Pass for the admin
+tiers).  What cannot be decided statically (ANP ``domainNames``, L7 rules,
+DNS names, node selectors...) is kept with an ``undecided`` reason: the
+engine then computes the answer both ways and reports the difference as
+undecided instead of guessing.
 """
 
 from __future__ import annotations
@@ -21,27 +31,43 @@ from typing import Any
 
 from ..model.objects import K8sObject, Path
 from ..model.selectors import selector_is_valid
-from .network_sets import IPSet, PortSet
+from .network_sets import ALL_IPS, IPSet, PortSet
 
 NP_KIND = "NetworkPolicy"
 ANP_KIND = "AdminNetworkPolicy"
 BANP_KIND = "BaselineAdminNetworkPolicy"
-POLICY_KINDS = (NP_KIND, ANP_KIND, BANP_KIND)
+CNP_KIND = "ClusterNetworkPolicy"  # policy.networking.k8s.io/v1alpha2, the successor of ANP and BANP
+POLICY_KINDS = (NP_KIND, ANP_KIND, BANP_KIND, CNP_KIND)
 _NP_GROUP = "networking.k8s.io"
 _ANP_GROUP = "policy.networking.k8s.io"
+
+# tiers: name -> (order, default action when a policy of the tier selects the pod but no rule decides);
+# the orders are Calico's (kube-admin 1,000, default 1,000,000, kube-baseline 10,000,000), which also gives
+# the upstream order Admin -> NetworkPolicy -> Baseline; names break ties as Calico does
+ADMIN_TIER, KUBE_ADMIN_TIER = "adminnetworkpolicy", "kube-admin"
+DEFAULT_TIER = "default"
+BASELINE_TIER, KUBE_BASELINE_TIER = "baselineadminnetworkpolicy", "kube-baseline"
+CILIUM_DENY_TIER = "cilium-deny"  # Cilium deny rules win over every allow, whatever the policy kind
+BUILTIN_TIERS: dict[str, tuple[float, str]] = {
+    CILIUM_DENY_TIER: (-1.0, "Pass"), ADMIN_TIER: (1000.0, "Pass"), KUBE_ADMIN_TIER: (1000.0, "Pass"),
+    DEFAULT_TIER: (1_000_000.0, "Deny"), BASELINE_TIER: (10_000_000.0, "Pass"),
+    KUBE_BASELINE_TIER: (10_000_000.0, "Pass")}
 _PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")
 
 
 @dataclass(frozen=True, slots=True)
 class Peer:
     path: Path
-    shape: str  # pods | ip | none | all
+    shape: str  # pods | ip | sel | none | all
     ns_selector: dict | None = None  # pods: None = the policy's own namespace
     pod_selector: dict | None = None  # pods: {} = every pod
-    ipset: IPSet | None = None
+    ipset: IPSet | None = None  # ip, sel: the addresses matched
     text: str = ""
-    matches_pod_ips: bool = False  # ANP networks match pod IPs by definition
+    pod_ips: bool | None = None  # whether ipset matches pod IPs: None = the CNI profile decides (ipBlock)
     excepts: tuple[str, ...] = ()  # ipBlock.except as written
+    sel: Any = None  # sel: callable(cells) -> bitset of the (non-hostNetwork) pod cells matched
+    hosts: str = ""  # node traffic matched (hostNetwork pods, nodes): "" none | any | local | remote
+    undecided: str = ""  # why whether this peer matches cannot be told; what it could match is above
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,19 +108,22 @@ class PolicyRule:
     index: int
     peers: tuple[Peer, ...] | None  # None: every peer
     ports: tuple[PortEntry, ...] | None  # None: every port and protocol
-    action: str = "Allow"  # Allow | Deny | Pass
+    action: str = "Allow"  # Allow | Deny | Pass | Log (Calico: matches, decides nothing)
     name: str = ""
+    exclude: tuple[PortEntry, ...] = ()  # ports taken out again (Calico notPorts, notProtocol)
+    subject: Any = None  # Calico: the rule also restricts the policy's own pods (callable(cells) -> bits)
+    undecided: str = ""  # why whether this rule matches cannot be told statically (L7, DNS names...)
 
     @property
     def has_named_ports(self) -> bool:
-        return any(p.name is not None for p in self.ports or ())
+        return any(p.name is not None for p in (self.ports or ()) + self.exclude)
 
     def port_set(self, dst_ports: tuple[tuple[str, str, int], ...] | None) -> PortSet:
-        if self.ports is None:
-            return PortSet.all()
-        out = PortSet.none()
-        for e in self.ports:
+        out = PortSet.all() if self.ports is None else PortSet.none()
+        for e in self.ports or ():
             out = out | e.resolve(dst_ports)
+        for e in self.exclude:
+            out = out - e.resolve(dst_ports)
         return out
 
 
@@ -113,10 +142,25 @@ class Policy:
     priority: int = 0
     problems: tuple[tuple[Path, str], ...] = ()  # the API server would reject the object
     notes: tuple[tuple[Path, str], ...] = ()  # accepted, but probably not what was meant
+    tier: str = DEFAULT_TIER
+    order: float = 1000.0  # within the tier, lower first (Kubernetes NetworkPolicies sit at 1000 in Calico)
+    vendor: str = ""  # "" for the Kubernetes APIs, else the CNI whose own policy this is (calico, cilium)
+    select: Any = None  # vendor subject matcher: callable(cells) -> bitset; None: the Kubernetes selectors
+    undecided: str = ""  # why the whole policy's effect cannot be told (its tier's order is unknown...)
 
     @property
     def ref(self) -> str:
         return f"{self.kind}/{self.namespace}/{self.name}" if self.namespace else f"{self.kind}/{self.name}"
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        return (self.order, self.name)
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether any part of this policy is undecided (the engine then evaluates it both ways)."""
+        return bool(self.undecided) or any(r.undecided or any(p.undecided for p in r.peers or ())
+                                           for r in self.ingress + self.egress)
 
     @property
     def valid(self) -> bool:
@@ -139,8 +183,12 @@ class _Ctx:
 
 
 def is_policy(obj: K8sObject) -> bool:
-    return (obj.kind == NP_KIND and obj.group in (_NP_GROUP, "extensions")) or (
-        obj.kind in (ANP_KIND, BANP_KIND) and obj.group == _ANP_GROUP)
+    """A Kubernetes API policy (NetworkPolicy, ANP, BANP, ClusterNetworkPolicy); CNI CRDs: network_vendor."""
+    if obj.kind == NP_KIND:
+        return obj.group in (_NP_GROUP, "extensions")
+    if obj.kind == CNP_KIND:
+        return obj.group == _ANP_GROUP and obj.api_version.endswith("/v1alpha2")
+    return obj.kind in (ANP_KIND, BANP_KIND) and obj.group == _ANP_GROUP
 
 
 def parse_policy(obj: K8sObject) -> Policy:
@@ -336,17 +384,31 @@ def _peer_text(nss: dict | None, pods: dict | None) -> str:
     return f"pods [{sel(pods)}] in namespaces [{sel(nss)}]"
 
 
-# --- AdminNetworkPolicy / BaselineAdminNetworkPolicy ------------------------------------
+# --- AdminNetworkPolicy / BaselineAdminNetworkPolicy (v1alpha1), ClusterNetworkPolicy (v1alpha2) ---------
+
+_NODES_UNDECIDED = ("nodes peers select nodes by their labels; traffic to node addresses is not resolved "
+                    "to nodes here")
+_DOMAINS_UNDECIDED = "domainNames peers match the addresses DNS returns at run time"
+
 
 def _parse_admin(obj: K8sObject) -> Policy:
     ctx = _Ctx()
     spec = obj.spec
+    v2 = obj.kind == CNP_KIND
     baseline = obj.kind == BANP_KIND
     priority = 0
-    if baseline:
+    if v2:
+        tier_name = spec.get("tier")
+        if tier_name not in ("Admin", "Baseline"):
+            ctx.bad(("spec", "tier"), "tier must be Admin or Baseline")
+        tier = KUBE_BASELINE_TIER if tier_name == "Baseline" else KUBE_ADMIN_TIER
+    elif baseline:
+        tier = BASELINE_TIER
         if obj.name != "default":
             ctx.bad(("metadata", "name"), "a BaselineAdminNetworkPolicy must be named 'default'")
     else:
+        tier = ADMIN_TIER
+    if not baseline:
         priority = spec.get("priority")
         if isinstance(priority, bool) or not isinstance(priority, int) or not 0 <= priority <= 1000:
             ctx.bad(("spec", "priority"), "priority must be a number between 0 and 1000")
@@ -360,26 +422,29 @@ def _parse_admin(obj: K8sObject) -> Policy:
         ns_sel = _selector(ctx, subject["namespaces"], ("spec", "subject", "namespaces"))
     else:
         pods = subject["pods"] if isinstance(subject["pods"], dict) else {}
-        ns_sel = _selector(ctx, pods.get("namespaceSelector"), ("spec", "subject", "pods", "namespaceSelector"))
+        ns_sel = _selector(ctx, pods.get("namespaceSelector", {} if v2 else None),
+                           ("spec", "subject", "pods", "namespaceSelector"))
         pod_sel = _selector(ctx, pods.get("podSelector"), ("spec", "subject", "pods", "podSelector"))
         if ns_sel is None or pod_sel is None:
             ctx.bad(("spec", "subject", "pods"), "subject.pods needs namespaceSelector and podSelector")
-    actions = ("Allow", "Deny") if baseline else ("Allow", "Deny", "Pass")
+    actions = ("Allow", "Deny") if baseline else ("Accept", "Deny", "Pass") if v2 else ("Allow", "Deny", "Pass")
     rules = {}
     for direction, peer_key in (("ingress", "from"), ("egress", "to")):
         raw = spec.get(direction) or []
         if not isinstance(raw, list):
             ctx.bad(("spec", direction), f"{direction} must be a list")
             raw = []
-        rules[direction] = tuple(_admin_rule(ctx, r, ("spec", direction, i), i, peer_key, actions, direction)
+        if v2 and len(raw) > 25:
+            ctx.bad(("spec", direction), f"at most 25 {direction} rules are allowed")
+        rules[direction] = tuple(_admin_rule(ctx, r, ("spec", direction, i), i, peer_key, actions, direction, v2)
                                  for i, r in enumerate(raw))
     return Policy(obj, obj.kind, None, obj.name, pod_sel, ns_sel if ns_sel is not None else {},
                   bool(rules["ingress"]), bool(rules["egress"]), rules["ingress"], rules["egress"], priority,
-                  tuple(ctx.problems), tuple(ctx.notes))
+                  tuple(ctx.problems), tuple(ctx.notes), tier=tier, order=float(priority))
 
 
 def _admin_rule(ctx: _Ctx, raw: Any, path: Path, index: int, peer_key: str, actions: tuple[str, ...],
-                direction: str) -> PolicyRule:
+                direction: str, v2: bool = False) -> PolicyRule:
     if not isinstance(raw, dict):
         ctx.bad(path, "rule must be a mapping")
         return PolicyRule(path, index, (), (), "Deny")
@@ -387,6 +452,7 @@ def _admin_rule(ctx: _Ctx, raw: Any, path: Path, index: int, peer_key: str, acti
     if action not in actions:
         ctx.bad(path + ("action",), f"action must be one of {', '.join(actions)}")
         action = "Deny"
+    action = "Allow" if action == "Accept" else action
     peers_raw = raw.get(peer_key)
     if not isinstance(peers_raw, list) or not peers_raw:
         ctx.bad(path + (peer_key,), f"{peer_key} needs at least one peer")
@@ -412,40 +478,89 @@ def _admin_rule(ctx: _Ctx, raw: Any, path: Path, index: int, peer_key: str, acti
                 except ValueError as exc:
                     ctx.bad(ppath + ("networks", k), f"invalid CIDR {c!r}: {exc}")
             peers.append(Peer(ppath, "ip", ipset=ipset, text="networks " + ", ".join(map(str, p["networks"])),
-                              matches_pod_ips=True))
-        elif p.get("nodes") is not None or p.get("domainNames") is not None:
-            what = "nodes" if p.get("nodes") is not None else "domainNames"
-            ctx.notes.append((ppath, f"{what} peers are not evaluated (nodes and DNS names are not modelled)"))
-            peers.append(Peer(ppath, "none", text=what))
+                              pod_ips=True))  # networks match pod IPs too, by definition
+        elif p.get("nodes") is not None and direction == "egress":
+            peers.append(Peer(ppath, "sel", hosts="any", text="nodes", undecided=_NODES_UNDECIDED))
+        elif p.get("domainNames") is not None and direction == "egress":
+            if action != "Allow":
+                ctx.bad(ppath + ("domainNames",), "domainNames peers are only allowed in Allow/Accept rules")
+            peers.append(Peer(ppath, "ip", ipset=ALL_IPS, pod_ips=False, text="domainNames "
+                              + ", ".join(map(str, p["domainNames"] if isinstance(p["domainNames"], list) else [])),
+                              undecided=_DOMAINS_UNDECIDED))
         else:
             # fail closed: Allow matches nothing, Deny/Pass match everything
             ctx.notes.append((ppath, "peer has no recognised field; the rule fails closed"))
             peers.append(Peer(ppath, "none" if action == "Allow" else "all", text="unrecognised peer"))
-    ports_raw = raw.get("ports")
     ports: tuple[PortEntry, ...] | None = None
-    if ports_raw:
-        out = []
-        for j, e in enumerate(ports_raw if isinstance(ports_raw, list) else []):
-            epath = path + ("ports", j)
-            e = e if isinstance(e, dict) else {}
-            if isinstance(e.get("portNumber"), dict):
-                pn = e["portNumber"]
-                proto, num = pn.get("protocol", "TCP"), pn.get("port")
-                if proto in ("TCP", "UDP", "SCTP") and isinstance(num, int) and 1 <= num <= 65535:
-                    out.append(PortEntry(epath, proto, num))
-                else:
-                    ctx.bad(epath + ("portNumber",), "portNumber needs protocol TCP/UDP/SCTP and port 1-65535")
-            elif isinstance(e.get("namedPort"), str):
-                out.append(PortEntry(epath, None, name=e["namedPort"]))
-            elif isinstance(e.get("portRange"), dict):
-                pr = e["portRange"]
-                proto, lo, hi = pr.get("protocol", "TCP"), pr.get("start"), pr.get("end")
-                if proto in ("TCP", "UDP", "SCTP") and isinstance(lo, int) and isinstance(hi, int) and 1 <= lo < hi <= 65535:
-                    out.append(PortEntry(epath, proto, lo, hi))
-                else:
-                    ctx.bad(epath + ("portRange",), "portRange needs protocol and 1 <= start < end <= 65535")
-            else:
-                ctx.bad(epath, "port entry must set portNumber, namedPort or portRange")
-        ports = tuple(out)
+    if v2:
+        ports = _cnp_protocols(ctx, raw.get("protocols"), path)
+    elif raw.get("ports"):
+        ports = _anp_ports(ctx, raw["ports"], path)
     return PolicyRule(path, index, tuple(peers), ports, action, str(raw.get("name") or ""))
 
+
+def _anp_ports(ctx: _Ctx, ports_raw: Any, path: Path) -> tuple[PortEntry, ...]:
+    out = []
+    for j, e in enumerate(ports_raw if isinstance(ports_raw, list) else []):
+        epath = path + ("ports", j)
+        e = e if isinstance(e, dict) else {}
+        if isinstance(e.get("portNumber"), dict):
+            pn = e["portNumber"]
+            proto, num = pn.get("protocol", "TCP"), pn.get("port")
+            if proto in ("TCP", "UDP", "SCTP") and isinstance(num, int) and 1 <= num <= 65535:
+                out.append(PortEntry(epath, proto, num))
+            else:
+                ctx.bad(epath + ("portNumber",), "portNumber needs protocol TCP/UDP/SCTP and port 1-65535")
+        elif isinstance(e.get("namedPort"), str):
+            out.append(PortEntry(epath, None, name=e["namedPort"]))
+        elif isinstance(e.get("portRange"), dict):
+            pr = e["portRange"]
+            proto, lo, hi = pr.get("protocol", "TCP"), pr.get("start"), pr.get("end")
+            if proto in ("TCP", "UDP", "SCTP") and isinstance(lo, int) and isinstance(hi, int) and 1 <= lo < hi <= 65535:
+                out.append(PortEntry(epath, proto, lo, hi))
+            else:
+                ctx.bad(epath + ("portRange",), "portRange needs protocol and 1 <= start < end <= 65535")
+        else:
+            ctx.bad(epath, "port entry must set portNumber, namedPort or portRange")
+    return tuple(out)
+
+
+def _cnp_protocols(ctx: _Ctx, raw: Any, path: Path) -> tuple[PortEntry, ...] | None:
+    """ClusterNetworkPolicy ``protocols``: exactly one of tcp/udp/sctp (optional destinationPort: a number or a
+    range) or destinationNamedPort per entry; absent: every port and protocol."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not raw:
+        ctx.bad(path + ("protocols",), "protocols must be a non-empty list")
+        return ()
+    out = []
+    for j, e in enumerate(raw):
+        epath = path + ("protocols", j)
+        keys = [k for k in ("tcp", "udp", "sctp", "destinationNamedPort") if isinstance(e, dict) and k in e]
+        if len(keys) != 1:
+            ctx.bad(epath, "a protocols entry sets exactly one of tcp, udp, sctp or destinationNamedPort")
+            continue
+        key = keys[0]
+        if key == "destinationNamedPort":
+            if isinstance(e[key], str) and e[key]:
+                out.append(PortEntry(epath, None, name=e[key]))
+            else:
+                ctx.bad(epath + (key,), "destinationNamedPort must be a port name")
+            continue
+        body = e[key] if isinstance(e[key], dict) else {}
+        dport = body.get("destinationPort")
+        proto = key.upper()
+        if dport is None:
+            out.append(PortEntry(epath, proto))
+        elif isinstance(dport, dict) and isinstance(dport.get("number"), int) and not isinstance(dport["number"], bool) \
+                and 1 <= dport["number"] <= 65535 and "range" not in dport:
+            out.append(PortEntry(epath + (key, "destinationPort"), proto, dport["number"]))
+        elif isinstance(dport, dict) and isinstance(dport.get("range"), dict) and "number" not in dport:
+            lo, hi = dport["range"].get("start"), dport["range"].get("end")
+            if isinstance(lo, int) and isinstance(hi, int) and 1 <= lo < hi <= 65535:
+                out.append(PortEntry(epath + (key, "destinationPort"), proto, lo, hi))
+            else:
+                ctx.bad(epath + (key, "destinationPort", "range"), "range needs 1 <= start < end <= 65535")
+        else:
+            ctx.bad(epath + (key, "destinationPort"), "destinationPort sets exactly one of number or range")
+    return tuple(out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 MAX_PORT = 65535
@@ -177,6 +177,14 @@ class IPSet:
         net = ipaddress.ip_network(str(cidr).strip(), strict=False)
         iv = ((int(net.network_address), int(net.broadcast_address)),)
         return IPSet(v4=iv) if net.version == 4 else IPSet(v6=iv)
+
+    @staticmethod
+    def parse_many(cidrs: "Iterable[str]") -> "IPSet":
+        """The union of several CIDRs or addresses (ValueError on the first bad one)."""
+        out = IPSet()
+        for c in cidrs:
+            out = out | IPSet.parse(c)
+        return out
 
     def __or__(self, o: "IPSet") -> "IPSet":
         return IPSet(_norm(list(self.v4 + o.v4)), _norm(list(self.v6 + o.v6)))

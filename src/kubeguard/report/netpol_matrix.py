@@ -44,7 +44,8 @@ def render_matrix(m: Matrix, fmt: str, color: bool = False, width: int = 160,
         w.writerow(["src", "dst", "protocol", "port", "endPort", "allowed"])
         for r in m.rows(protocols):
             w.writerow([r["src"], r["dst"], r["protocol"], "" if r["port"] is None else r["port"],
-                        r.get("endPort", ""), "true" if r["allowed"] else "false"])
+                        r.get("endPort", ""), "undecided" if r["allowed"] is None else
+                        "true" if r["allowed"] else "false"])
         return buf.getvalue().encode()
     if fmt == "md":
         return _matrix_md(m).encode()
@@ -71,7 +72,11 @@ def _counts(m: Matrix) -> tuple[int, int, int]:
 def _matrix_json(m: Matrix, protocols: tuple[str, ...]) -> bytes:
     """One row object per line, stitched from pre-encoded pieces so a 400-pod matrix takes a fraction of a
     second: the denied rows of every destination are encoded once, the rows of allowed pairs once per
-    (destination, port set), and each source's line is one join with its name as separator."""
+    (destination, port set), and each source's line is one join with its name as separator.  A matrix with
+    undecided pairs (rare: CNI policy constructs or node traffic that cannot be told) takes the plain path."""
+    if m.undecided:
+        rows = [orjson.dumps(r) for r in m.rows(protocols)]
+        return b"[\n" + b",\n".join(rows) + b"\n]\n" if rows else b"[]\n"
     names = [orjson.dumps(n) for n in m.nodes]
     n, k = len(names), len(protocols)
     denied_parts = [orjson.dumps(r)[1:] for r in rows_of(None, protocols)]
@@ -111,8 +116,9 @@ def _header(m: Matrix) -> str:
     n = len(m.nodes)
     total, allowed, full = _counts(m)
     sem = f"{m.semantics} on {m.cni}" if m.semantics == "practice" else "as written (upstream semantics)"
-    return (f"cluster {m.cluster} · {n} {m.level}s · {allowed} of {total} pairs allowed ({full} on every port) · "
-            f"{sem}")
+    unsure = f" · {len(m.undecided)} undecided (?)" if m.undecided else ""
+    return (f"cluster {m.cluster} · {n} {m.level}s · {allowed} of {total} pairs allowed ({full} on every port)"
+            f"{unsure} · {sem}")
 
 
 def _matrix_table(m: Matrix, color: bool, width: int) -> bytes:
@@ -137,7 +143,7 @@ def _matrix_table(m: Matrix, color: bool, width: int) -> bytes:
                     cells.append(Text("·", style="dim"))
                     continue
                 p = m.ports(i, j)
-                mark = "*" if (i, j) in m.differs else ""
+                mark = ("*" if (i, j) in m.differs else "") + ("?" if (i, j) in m.undecided else "")
                 if p.is_all:
                     cells.append(Text("all" + mark, style="bold red"))
                 elif p:
@@ -150,11 +156,14 @@ def _matrix_table(m: Matrix, color: bool, width: int) -> bytes:
         t = Table(header_style="bold", title="allowed connections (denied pairs omitted)", title_justify="left")
         for col in ("source", "destination", "ports"):
             t.add_column(col)
-        for (i, j), p in sorted(m.allowed.items(), key=lambda kv: (m.nodes[kv[0][0]], m.nodes[kv[0][1]])):
+        for i, j in sorted(set(m.allowed) | set(m.undecided), key=lambda k: (m.nodes[k[0]], m.nodes[k[1]])):
             if i == j and not m.has_inner(i):
                 continue
-            mark = " *" if (i, j) in m.differs else ""
-            t.add_row(m.nodes[i], m.nodes[j], Text(_short(p) + mark, style="bold red" if p.is_all else "yellow"))
+            p = m.ports(i, j)
+            mark = (" *" if (i, j) in m.differs else "") + (f" ? {_short(m.undecided[(i, j)])} undecided"
+                                                             if (i, j) in m.undecided else "")
+            t.add_row(m.nodes[i], m.nodes[j], Text((_short(p) if p else "") + mark,
+                                                   style="bold red" if p.is_all else "yellow"))
         console.print(t)
     return buf.getvalue().encode()
 
@@ -169,6 +178,8 @@ def _matrix_md(m: Matrix) -> str:
     for i, j in m.pairs():
         p = m.ports(i, j)
         mark = " (differs in practice)" if (i, j) in m.differs else ""
+        if (i, j) in m.undecided:
+            mark += f" (undecided: {_short(m.undecided[(i, j)])})"
         out.append(f"| {m.nodes[i]} | {m.nodes[j]} | {'denied' if not p else _short(p)}{mark} |")
     return "\n".join(out) + "\n"
 
@@ -200,6 +211,9 @@ def _matrix_dot(m: Matrix) -> str:
             attrs.append("style=dashed")
         lines.append(f"  {_dot_id(m.nodes[i])} -> {_dot_id(m.nodes[j])}" + (f" [{', '.join(attrs)}]" if attrs else "")
                      + ";")
+    for (i, j), p in sorted(m.undecided.items()):
+        lines.append(f"  {_dot_id(m.nodes[i])} -> {_dot_id(m.nodes[j])} [style=dotted, color=\"#6a1b9a\", "
+                     f"label={_dot_id('undecided: ' + _short(p))}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -224,6 +238,7 @@ th.col div{writing-mode:vertical-rl;transform:rotate(180deg);font-size:12px;marg
 th.corner{position:sticky;left:0;top:0;z-index:4;text-align:left;vertical-align:bottom;padding:6px 8px;color:var(--muted);font-size:12px}
 td{width:var(--cs);height:var(--cs);min-width:var(--cs);padding:0;border-right:1px solid #fff;border-bottom:1px solid #fff;cursor:default}
 td.a{background:var(--all)}td.s{background:var(--some)}td.n{background:var(--none)}td.x{background:var(--self)}
+td.u{background-image:repeating-linear-gradient(45deg,transparent 0 3px,#6a1b9a 3px 5px)}
 td.d{box-shadow:inset 0 0 0 2px #1565c0}
 .nsb{border-left:2px solid #5b6b7b!important}.nst{border-top:2px solid #5b6b7b!important}
 tr.hl th.row,th.col.hl{color:#1565c0;font-weight:700}td.hl{filter:brightness(.85)}
@@ -279,6 +294,8 @@ def _matrix_html(m: Matrix) -> str:
            + "<span><i class=sw style='background:var(--self)'></i>itself</span>"
            + ("<span><i class=sw style='box-shadow:inset 0 0 0 2px #1565c0;background:#fff'></i>"
               "CNI enforces differently</span>" if m.differs else "")
+           + ("<span><i class='sw' style='background-image:repeating-linear-gradient(45deg,#fff 0 3px,#6a1b9a 3px "
+              "5px)'></i>undecided</span>" if m.undecided else "")
            + "</div>",
            "<div class=tools><input id=q placeholder='filter by name or namespace…' aria-label=filter></div>",
            "<div class=wrap><table id=m><thead><tr class=nsr><th class=corner rowspan=2>source ↓ · "
@@ -309,6 +326,9 @@ def _matrix_html(m: Matrix) -> str:
                 if (i, j) in m.differs:
                     classes.append("d")
                     tip += f" (differs from the policies as written on {m.cni})"
+                if (i, j) in m.undecided:
+                    classes.append("u")
+                    tip += f"; undecided: {_short(m.undecided[(i, j)])}"
             if j in starts:
                 classes.append("nsb")
             if i in starts and i:
@@ -366,27 +386,28 @@ def render_diff(d: MatrixDiff, fmt: str, color: bool = False, width: int = 160) 
 # --- can-reach -----------------------------------------------------------------------------
 
 _MARK = {"allow": ("✔", "green"), "deny": ("✘", "red"), "pass": ("→", "cyan"), "not-isolated": ("○", "dim"),
-         "caveat": ("!", "yellow"), "info": ("i", "dim")}
+         "caveat": ("!", "yellow"), "undecided": ("?", "magenta"), "info": ("i", "dim")}
 
 
 def render_verdict(v: Verdict, src: str, dst: str, what: str, fmt: str, color: bool = False,
                    width: int = 160) -> bytes:
     if fmt == "json":
-        doc = {"allowed": v.allowed, "specAllowed": v.spec_allowed, "src": src, "dst": dst, "query": what,
-               "allowedPorts": None if v.ports.is_all else str(v.ports) if v.ports else "",
-               "reasons": [r.to_dict() for r in v.reasons]}
+        doc = {**v.to_dict(), "src": src, "dst": dst, "query": what,
+               "allowedPorts": None if v.ports.is_all else str(v.ports) if v.ports else ""}
         return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
     buf = io.StringIO()
     console = Console(file=buf, width=width, color_system="standard" if color else None, no_color=not color,
                       highlight=False, force_terminal=color)
     head = Text()
-    head.append(" REACHABLE " if v.allowed else " NOT REACHABLE ",
-                style="bold white on green" if v.allowed else "bold white on red")
+    head.append(" UNDECIDED " if v.undecided else " REACHABLE " if v.allowed else " NOT REACHABLE ",
+                style="bold white on magenta" if v.undecided else "bold white on green" if v.allowed
+                else "bold white on red")
     head.append(f"  {src} → {dst}  {what}")
     console.print(head)
     if v.differs:
-        console.print(Text(f"  {'allowed' if v.allowed else 'denied'} in practice; the policies as written "
-                           f"{'deny' if v.allowed else 'allow'} it", style="yellow"))
+        state = "undecided" if v.undecided else "allowed" if v.allowed else "denied"
+        spec = "leave it undecided" if v.spec_undecided else "allow it" if v.spec_allowed else "deny it"
+        console.print(Text(f"  {state} in practice; the policies as written {spec}", style="yellow"))
     for r in v.reasons:
         mark, style = _MARK.get(r.decision, ("-", ""))
         line = Text(f"  {mark} ", style=style)

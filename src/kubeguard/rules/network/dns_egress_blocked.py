@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.graph.network_sets import ALL_IPS, PortSet
-from kubeguard.model import ClusterInventory, Violation
+from kubeguard.model import ClusterInventory, NotEvaluated, Violation
 from kubeguard.rules._helpers.namespaces import SYSTEM_NAMESPACES
 from kubeguard.rules._helpers.network import labels_path, workloads
 from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
@@ -83,19 +83,31 @@ def _dns_ports(pod) -> PortSet:
 def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     g = ctx.graph("network")
     dns = [p for p in g.pods if p.labels.get("k8s-app") == "kube-dns" or OPENSHIFT_DNS_LABEL in p.labels]
+    failed, undecided = [], []
     for owner, pods in workloads(g, ctx.params.exempt_namespaces):
         pod = pods[0]
         isolating = g.isolation(pod, "egress")
         if not isolating or pod in dns:
             continue
         if dns:
-            ok = any(g.allowed_ports(pod, d, practice=False) & _dns_ports(d) for d in dns)
+            answers = [(g.ports(pod, d, practice=False), _dns_ports(d)) for d in dns]
+            ok = any(lo & want for (lo, _), want in answers)
+            maybe = any(u & want for (_, u), want in answers)
         else:
             cell = g.cells.cell_of[id(pod)]
-            ok = any(p & _ANY_DNS for _, p in g.spec.partition(cell, "egress")) or any(
-                p & _ANY_DNS for _, p in g.egress_ip_partition(pod, ALL_IPS))
-        if not ok:
-            yield Violation(f"{owner.kind} {owner.name}: egress is isolated by "
-                            f"{', '.join(q.ref for q in isolating[:3])} and nothing allows UDP DNS"
-                            + (" to the cluster DNS pods" if dns else ""), labels_path(owner), obj=owner,
-                            related=tuple(q.obj.ref for q in isolating[:3]))
+            ok, maybe = (any(p & _ANY_DNS for _, p in ev.partition(cell, "egress"))
+                         or any(p & _ANY_DNS for _, p in ev.ip_partition(cell, "egress", ALL_IPS))
+                         for ev in (g.spec, g.spec_hi))
+        if ok:
+            continue
+        if maybe:
+            undecided.append(f"{owner.kind} {owner.name}")
+            continue
+        failed.append(Violation(f"{owner.kind} {owner.name}: egress is isolated by "
+                                f"{', '.join(q.ref for q in isolating[:3])} and nothing allows UDP DNS"
+                                + (" to the cluster DNS pods" if dns else ""), labels_path(owner), obj=owner,
+                                related=tuple(q.obj.ref for q in isolating[:3])))
+    if undecided and not failed:
+        raise NotEvaluated(f"whether DNS is allowed cannot be told for {', '.join(undecided[:5])}: a policy construct "
+                           f"that decides it is undecided (see kubeguard netpol can-reach)")
+    yield from failed

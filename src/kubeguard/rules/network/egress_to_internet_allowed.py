@@ -67,7 +67,7 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
             continue
         for rule in q.egress:
             ports = g.spec.rule_ports(rule, None)
-            if ports and covers_internet(g.spec.rule_ips(rule)):
+            if ports and covers_internet(g.spec.rule_ips(rule)[0]):
                 peer = "any destination" if rule.peers is None else "an ipBlock covering every public address"
                 yield Violation(f"egress rule {rule.index} of NetworkPolicy {q.name} allows {peer} on {ports}",
                                 rule.path if rule.peers is None else _open_peer(rule), obj=q.obj)

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 
 from kubeguard.graph.network import ExternalEndpoint
 from kubeguard.graph.network_sets import METADATA_IP, IPSet
-from kubeguard.model import ClusterInventory, Violation
+from kubeguard.model import ClusterInventory, NotEvaluated, Violation
 from kubeguard.rules._helpers.namespaces import SYSTEM_NAMESPACES
 from kubeguard.rules._helpers.network import labels_path, workloads
 from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
@@ -75,13 +75,20 @@ def applies(cluster: ClusterInventory, ctx) -> bool:
 
 def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     g = ctx.graph("network")
+    failed, undecided = [], []
     for owner, pods in workloads(g, ctx.params.exempt_namespaces):
         v = g.can_reach(pods[0], _METADATA, "TCP", 80)
+        if v.undecided:
+            undecided.append(f"{owner.kind} {owner.name}")
         if not v.allowed:
             continue
         rules = [r for r in v.reasons if r.direction in ("egress", "cni") and r.decision in ("allow", "caveat")
                  and r.policy]
         why = ("; ".join(f"{r.policy} {r.field}" for r in rules[:3]) + " allows it") if rules else \
             "no policy selects its pods for egress"
-        yield Violation(f"{owner.kind} {owner.name}: pods can reach {METADATA_IP} on TCP 80 ({why})",
-                        labels_path(owner), obj=owner)
+        failed.append(Violation(f"{owner.kind} {owner.name}: pods can reach {METADATA_IP} on TCP 80 ({why})",
+                                labels_path(owner), obj=owner))
+    if undecided and not failed:
+        raise NotEvaluated(f"whether {', '.join(undecided[:5])} can reach {METADATA_IP} cannot be told: a policy "
+                           f"construct that decides it is undecided (see kubeguard netpol can-reach)")
+    yield from failed
