@@ -12,6 +12,7 @@ import pytest
 from kubeguard.model import Status
 from kubeguard.rules._registry import default_registry
 
+from ..conftest import FIXTURES
 from .harness import scan_fixture
 
 REGISTRY = default_registry()
@@ -83,3 +84,13 @@ def test_without_a_writer_of_the_folder_it_fails(role, layout, tmp_path):
     result = scan_fixture(REGISTRY.get("SC011"), REGISTRY, tmp_path)
     failed = [(f.name, f.path) for f in result.findings if f.status == Status.FAIL.value]
     assert failed and all(p.endswith("secretKeyRef") for _, p in failed), failed
+
+
+@pytest.mark.parametrize("code,case", [("SC011", "secret-reference-missing"), ("SU007", "image-pull-secret-unusable")])
+def test_metadata_only_secrets_are_unknown(code, case):
+    """Live clusters list Secrets as metadata only: keys and types cannot be checked, so UNKNOWN, not FAIL."""
+    path = FIXTURES / "rules" / case / "pass.live-metadata-only.snapshot.json"
+    result = scan_fixture(REGISTRY.get(code), REGISTRY, path)
+    assert [f.path for f in result.findings if f.status == Status.FAIL.value] == []
+    rr = [r for r in result.rule_results if r.rule == code]
+    assert rr[0].status == Status.UNKNOWN.value and rr[0].passed == 1 and "metadata only" in rr[0].reason, rr

@@ -7,6 +7,9 @@ matching ``configMapKeyRef``/``configMapRef``/``configMap`` forms; claims throug
 ``persistentVolumeClaim`` volumes.  ``optional: true`` references are marked, since a
 missing optional object does not stop the pod.
 
+Secrets read from a live cluster carry metadata only (kubeguard never asks for their values):
+their keys and type are unknown, so key references to them are undecidable, not missing.
+
 In a manifest scan a Secret may be absent from the input and still exist at run time: some
 object of the namespace declares it (a cert-manager Certificate, an ExternalSecret, a
 SealedSecret, a Vault or 1Password operator resource, a CSI SecretProviderClass), or a
@@ -26,7 +29,7 @@ from kubeguard.graph.rbac_match import Request
 from kubeguard.model import ClusterInventory, ContainerView, K8sObject, Path, PodSpecView
 
 from .serviceaccounts import service_account_name
-from .workloads import inventory_is_complete, objects_in, same_input
+from .workloads import inventory_is_complete, nearness, objects_in, same_input
 
 # In-tree volume plugins that name a Secret: plugin -> (field, is it an object reference {name: ...}?)
 _PLUGIN_SECRETS = {
@@ -138,18 +141,16 @@ class Resolution:
     missing: list[tuple[Ref, str]]  # (reference, problem)
     undecidable: list[Ref]
     writer: str | None = None  # a workload's ServiceAccount that may create the missing Secrets at run time
+    metadata_only: bool = False  # a key could not be checked: the Secret was read without its data
 
 
 def _nearest_by_name(objs, origin: K8sObject) -> dict[str, K8sObject]:
     """Objects by name; where a manifest folder defines one name twice (variants of one install, as
     calico.yaml and calico-etcd.yaml), the one from ``origin``'s file, else its folder, else the first."""
-    def nearness(o: K8sObject) -> int:
-        return 0 if o.source.file is not None and o.source.file == origin.source.file else \
-            1 if same_input(o, origin) else 2
     out: dict[str, K8sObject] = {}
     for o in objs:
         cur = out.get(o.name)
-        if cur is None or nearness(o) < nearness(cur):
+        if cur is None or nearness(o, origin) < nearness(cur, origin):
             out[o.name] = o
     return out
 
@@ -193,6 +194,10 @@ def resolve(cluster: ClusterInventory, origin: K8sObject, refs: list[Ref],
                 out.undecidable.append(ref)
             continue
         if ref.key is not None:
+            if not contents_known(target):
+                out.undecidable.append(ref)
+                out.metadata_only = True
+                continue
             keys: set[str] = set()
             for field in ("data", "binaryData", "stringData"):
                 v = target.raw.get(field)
@@ -203,8 +208,15 @@ def resolve(cluster: ClusterInventory, origin: K8sObject, refs: list[Ref],
     return out
 
 
+def contents_known(obj: K8sObject) -> bool:
+    """False for a Secret read as metadata only: live clusters list Secrets without ``type`` or data keys."""
+    return obj.kind != "Secret" or any(f in obj.raw for f in ("type", "data", "stringData"))
+
+
 def undecidable_reason(res: Resolution, what: str) -> str:
-    """The UNKNOWN reason for references a manifest scan cannot judge."""
+    """The UNKNOWN reason for references the input cannot judge."""
+    if res.metadata_only:
+        return "Secrets were read as metadata only, so their keys and types cannot be checked"
     if res.writer is not None:
         return f"{what} are not in the scanned folder, and ServiceAccount {res.writer} may create Secrets at run time"
     return f"{what} are not in the scanned folder"

@@ -1,7 +1,9 @@
 """Secret holds a long-lived service account token.
 
 ## What it checks
-Every Secret of type `kubernetes.io/service-account-token`.  Since Kubernetes 1.24 these are no
+Every Secret of type `kubernetes.io/service-account-token`.  Secrets read from a live cluster
+carry metadata only (no type); there the `kubernetes.io/service-account.name` annotation, which
+the API server requires on such Secrets, identifies them.  Since Kubernetes 1.24 these are no
 longer created automatically; each one present was created by hand or by an old cluster, and
 holds a token that never expires.
 
@@ -35,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import K8sObject, Violation
+from kubeguard.rules._helpers.refs import contents_known
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -63,7 +66,14 @@ META = RuleMeta(
 )
 
 
+ACCOUNT_ANNOTATION = "kubernetes.io/service-account.name"
+
+
 def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
+    account = obj.annotations.get(ACCOUNT_ANNOTATION)
     if obj.raw.get("type") == "kubernetes.io/service-account-token":
-        account = obj.annotations.get("kubernetes.io/service-account.name", "?")
-        yield Violation(f"long-lived token for service account {account!r}", ("type",))
+        yield Violation(f"long-lived token for service account {account or '?'!r}", ("type",))
+    elif not contents_known(obj) and isinstance(account, str) and account:
+        # read as metadata only (live clusters): the account annotation marks a token Secret
+        yield Violation(f"long-lived token for service account {account!r} (the Secret was read without its "
+                        "type; the service-account annotation marks it)", ("metadata", "annotations", ACCOUNT_ANNOTATION))

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, PodSpecView, Violation
-from kubeguard.rules._helpers.refs import pull_secret_refs, resolve, undecidable_reason
+from kubeguard.rules._helpers.refs import contents_known, pull_secret_refs, resolve, undecidable_reason
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -78,13 +78,17 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
         secret = ctx.cluster.get("Secret", pod.namespace, ref.name)
         if secret is None:
             continue
+        if not contents_known(secret):
+            res.undecidable.append(ref)
+            res.metadata_only = True
+            continue
         typ = secret.raw.get("type") or "Opaque"
-        data = secret.raw.get("data") if isinstance(secret.raw.get("data"), dict) else {}
+        keys = {k for f in ("data", "stringData") if isinstance(secret.raw.get(f), dict) for k in secret.raw[f]}
         key = USABLE.get(typ)
         if key is None:
             problems.append((ref, f"pull secret {ref.name!r} has type {typ}; the kubelet only uses "
                                   "kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg"))
-        elif key not in data:
+        elif key not in keys:
             problems.append((ref, f"pull secret {ref.name!r} of type {typ} has no {key} key"))
     if not problems and res.undecidable:
         raise NotEvaluated(undecidable_reason(res, "the referenced pull secrets"))
