@@ -73,3 +73,13 @@ def test_service_is_judged_by_the_workloads_of_its_own_file(tmp_path):
     (tmp_path / "nlb-tls" / "deploy.yaml").write_text(_controller("tohttps", 2443))
     result = scan_fixture(REGISTRY.get("NW014"), REGISTRY, tmp_path)
     assert [f.message for f in result.findings if f.status == Status.FAIL.value] == []
+
+
+def test_service_is_judged_by_the_workloads_of_its_own_folder(tmp_path):
+    deploy, service = _controller("http", 8080).split("---\n")
+    for folder, port in (("hello-app", 8080), ("hello-app-tls", 8443)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "deployment.yaml").write_text(deploy.replace("8080", str(port)))
+    (tmp_path / "hello-app" / "service.yaml").write_text(service.replace("targetPort: http", "targetPort: 8080"))
+    result = scan_fixture(REGISTRY.get("NW014"), REGISTRY, tmp_path)
+    assert [f.message for f in result.findings if f.status == Status.FAIL.value] == []

@@ -226,3 +226,16 @@ def same_input(a: K8sObject, b: K8sObject) -> bool:
     if fa is None or fb is None:
         return fa == fb
     return fa.rpartition("/")[0] == fb.rpartition("/")[0]
+
+
+def nearness(o: K8sObject, origin: K8sObject) -> int:
+    """0: same manifest file as ``origin``, 1: same folder, 2: elsewhere.
+
+    Manifest folders often hold variants of one install (a deploy.yaml per cloud provider, a
+    chart's examples) whose objects share kind, namespace, name and labels; a reference is
+    best judged against the variant nearest to it.
+    """
+    if o.source.file is not None and o.source.file == origin.source.file:
+        return 0
+    return 1 if same_input(o, origin) else 2
+

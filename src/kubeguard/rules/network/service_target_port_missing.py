@@ -6,7 +6,7 @@ container port name on each selected pod (with the same protocol); a numeric `ta
 must be declared by pods that declare container ports at all.  An unset, `0` or `""`
 `targetPort` is the `port`, as the API server defaults it.  In a manifest folder holding
 variants of one install (one deploy.yaml per cloud provider), a Service is judged against
-the selected workloads of its own file when that file defines any.  Pods are the real ones of a
+the selected workloads nearest to it: those of its own file, else of its folder, else all.  Pods are the real ones of a
 live cluster or those synthesised from workload templates.
 
 ## Why it matters
@@ -37,7 +37,7 @@ from collections.abc import Iterator
 
 from kubeguard.graph.network_exposure import service_pods
 from kubeguard.model import ClusterInventory, Violation
-from kubeguard.rules._helpers.workloads import inventory_is_complete
+from kubeguard.rules._helpers.workloads import inventory_is_complete, nearness
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -63,8 +63,9 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     complete = inventory_is_complete(cluster)
     for svc in cluster.of_kind("Service"):
         pods = service_pods(g, svc)
-        if not complete:  # a folder of install variants: judge a Service by the workloads of its own file
-            pods = [p for p in pods if p.obj.source.file == svc.source.file] or pods
+        if pods and not complete:  # install variants: judge a Service by the workloads nearest to it
+            near = min(nearness(p.obj, svc) for p in pods)
+            pods = [p for p in pods if nearness(p.obj, svc) == near]
         if not pods:
             continue
         for i, sp in enumerate(svc.spec.get("ports") or []):
