@@ -1,9 +1,10 @@
 """Long-running workload does not say which nodes it may run on.
 
 ## What it checks
-Deployments, StatefulSets, DaemonSets, ReplicaSets and long-running custom resources whose pod
-spec has neither `nodeSelector` nor `affinity.nodeAffinity`.  Unlike kube-linter's
-`no-node-affinity`, a `nodeSelector` counts: it constrains placement just as well.
+Deployments, StatefulSets, ReplicaSets and long-running custom resources whose pod spec has
+neither `nodeSelector` nor `affinity.nodeAffinity`.  Unlike kube-linter's `no-node-affinity`,
+a `nodeSelector` counts: it constrains placement just as well, and DaemonSets are not
+checked: running on every node is what they are for.
 
 ## Why it matters
 Without a placement rule the pod may land on any node: GPU or spot nodes, control-plane nodes
@@ -24,7 +25,8 @@ spec:
 ```
 
 ## Exceptions
-Single-pool clusters gain nothing from it; disable the rule there.
+Single-pool clusters gain nothing from it; disable the rule there.  Severity is info: it is
+placement hygiene, not a security control, and kube-linter's check is off by default.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ META = RuleMeta(
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
-    if runs_to_completion(pod) or not is_top_level(pod) or pod.kind == "Pod":
+    if runs_to_completion(pod) or not is_top_level(pod) or pod.kind in ("Pod", "DaemonSet"):
         return
     affinity = pod.spec.get("affinity")
     if pod.spec.get("nodeSelector") or (isinstance(affinity, dict) and affinity.get("nodeAffinity")):

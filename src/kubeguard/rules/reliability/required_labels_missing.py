@@ -23,6 +23,11 @@ metadata:
   name: web
   labels: {app.kubernetes.io/name: web, owner: team-shop}
 ```
+
+## Exceptions
+Labels are an organisation's convention, not a security control, so the severity is info;
+Kubescape's C-0076/C-0077 sit in its DevOps framework only and kube-linter's required-label
+checks are off by default.  Set `required_labels` to the keys your platform relies on.
 """
 
 from __future__ import annotations
