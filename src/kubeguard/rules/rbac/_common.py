@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from kubeguard.graph.rbac import BindingNode, Identity, RbacGraph
-from kubeguard.graph.rbac_escalation import BY_ID, POWERFUL_SA, Escalation, Primitive
+from kubeguard.graph.rbac_escalation import BY_ID, NS, POWERFUL_SA, Escalation, Primitive
+from kubeguard.graph.rbac_match import ANY_NAME, Request
 from kubeguard.model import ClusterInventory, ObjectRef, PodSpecView, Violation
 from kubeguard.rules._meta import Param
 
@@ -77,8 +79,20 @@ def permission_violations(ctx, primitives: tuple[Primitive, ...]) -> Iterator[Vi
         if not held:
             continue
         full = esc_all.full_authority_scopes(identity)
-        yield from _on_bindings([e for e in held if None not in full and (e.scope is None or e.scope not in full)],
+        yield from _on_bindings([replace(e, primitive=replace(e.primitive, title=e.primitive.title + _granted(e)))
+                                 for e in held if None not in full and (e.scope is None or e.scope not in full)],
                                 identity, include_platform)
+
+
+def _granted(e: Escalation) -> str:
+    """`` (secrets, deployments)``: the resources of the primitive's first need that its key grants allow."""
+    found: list[str] = []
+    for g in e.key_grants:
+        for r in e.primitive.needs[0].requests:
+            name = (e.scope or ANY_NAME) if r.name == NS else r.name
+            if r.resource not in found and g.rule.allows(Request(r.verb, r.resource, r.subresource, r.group, name)):
+                found.append(r.resource)
+    return f" ({', '.join(found)})" if found else ""
 
 
 def _held(esc_all, grants, identity: Identity, primitives: tuple[Primitive, ...]) -> list[Escalation]:
