@@ -86,9 +86,12 @@ def permission_violations(ctx, primitives: tuple[Primitive, ...]) -> Iterator[Vi
 
 def _granted(e: Escalation) -> str:
     """`` (secrets, deployments)``: the resources of the primitive's first need that its key grants allow."""
+    requests = e.primitive.needs[0].requests
+    if len({r.resource for r in requests}) < 2:
+        return ""
     found: list[str] = []
     for g in e.key_grants:
-        for r in e.primitive.needs[0].requests:
+        for r in requests:
             name = (e.scope or ANY_NAME) if r.name == NS else r.name
             if r.resource not in found and g.rule.allows(Request(r.verb, r.resource, r.subresource, r.group, name)):
                 found.append(r.resource)
