@@ -122,11 +122,15 @@ def test_np32_a_proxying_load_balancer_keeps_local_undecided():
 def test_np49_vpc_cni_standard_mode_caveat_on_denied_answers_only():
     docs = [ns("x"), pod("x", "a", {"app": "a"}, [(8080,)]), pod("x", "b", {"app": "b"}),
             netpol("x", "deny", DENY_IN)]
-    v = _verdict(graph(*docs, cni="aws-vpc-cni"), "x/b", "x/a")
+    def cni(mode: str) -> dict:
+        return {"cni": {"name": "aws-vpc-cni", "networkPolicyEnforcement": True,
+                        "policyEngine": "aws-network-policy-agent", "enforcingMode": mode}}
+
+    v = _verdict(graph(*docs, facts=cni("standard")), "x/b", "x/a")
     assert not v.allowed and any("NP-49" in r.message for r in v.reasons), "standard mode starts pods open"
-    strict = graph(*docs, facts={"cni": {"name": "aws-vpc-cni", "networkPolicyEnforcement": True,
-                                         "policyEngine": "aws-network-policy-agent", "enforcingMode": "strict"}})
-    assert not any("NP-49" in r.message for r in _verdict(strict, "x/b", "x/a").reasons), "strict mode: no window"
+    assert not any("NP-49" in r.message for r in _verdict(graph(*docs, facts=cni("strict")), "x/b", "x/a").reasons)
+    assert not any("NP-49" in r.message for r in _verdict(graph(*docs, cni="aws-vpc-cni"), "x/b", "x/a").reasons), \
+        "mode not collected: no claim either way"
 
 
 # --- admin policies: undecided peers and ClusterNetworkPolicy (v1alpha2) ---------------------------

@@ -20,8 +20,9 @@ Keys written to :attr:`ClusterFacts.facts`:
     ``name`` (one of :data:`CNI_NAMES`), ``networkPolicyEnforcement``
     (``true``, ``false`` or ``null`` when it cannot be told), ``policyEngine``
     (what enforces NetworkPolicy when known: ``calico``, ``cilium``,
-    ``aws-network-policy-agent``, ``azure-npm``, ``kube-router``, ``weave-npc``)
-    and ``evidence`` (list of strings).
+    ``aws-network-policy-agent``, ``azure-npm``, ``kube-router``, ``weave-npc``),
+    ``enforcingMode`` (the VPC CNI agent's NETWORK_POLICY_ENFORCING_MODE: ``standard``
+    or ``strict``) and ``evidence`` (list of strings).
 ``admission``
     ``podSecurity``: namespace -> {``enforce``, ``enforce-version``, ``audit``,
     ``audit-version``, ``warn``, ``warn-version``} as labelled (empty mapping
@@ -255,7 +256,7 @@ def detect_cni(by_kind: Mapping[str, list[Raw]], provider: str = "other") -> dic
             found.setdefault("kindnet", (o, cs))
 
     evidence: list[str] = []
-    name, enforced, engine = "unknown", None, None
+    name, enforced, engine, enforcing_mode = "unknown", None, None, "standard"
 
     def cilium_policy() -> tuple[bool | None, str]:
         cm = configmaps.get(("kube-system", "cilium-config")) or next(
@@ -294,6 +295,10 @@ def detect_cni(by_kind: Mapping[str, list[Raw]], provider: str = "other") -> dic
                             + (", ENABLE_NETWORK_POLICY=true" if env_on else ""))
             if enforced:
                 engine = "aws-network-policy-agent"
+                mode = next((m for c in cs if (m := _env(c, "NETWORK_POLICY_ENFORCING_MODE"))), None)
+                enforcing_mode = (mode or "standard").strip().lower()  # the VPC CNI's default is standard
+                evidence.append(f"NETWORK_POLICY_ENFORCING_MODE={mode}" if mode else
+                                "NETWORK_POLICY_ENFORCING_MODE not set (standard)")
         cm = configmaps.get(("kube-system", "amazon-vpc-cni"))
         if cm is not None and "enable-network-policy-controller" in (cm.get("data") or {}):
             evidence.append("ConfigMap amazon-vpc-cni enable-network-policy-controller="
@@ -346,6 +351,8 @@ def detect_cni(by_kind: Mapping[str, list[Raw]], provider: str = "other") -> dic
     out: dict[str, Any] = {"name": name, "networkPolicyEnforcement": enforced, "evidence": evidence}
     if engine:
         out["policyEngine"] = engine
+    if engine == "aws-network-policy-agent":
+        out["enforcingMode"] = enforcing_mode
     return out
 
 

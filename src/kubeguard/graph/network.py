@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ..model.inventory import ClusterInventory
@@ -449,6 +449,10 @@ class _Evaluator:
         self.named_ports = p.named_ports
         self.sctp = p.sctp
         self.metadata_except = p.metadata_except_enforced
+        self.port_limit = p.port_limit
+        self.profile_named_pods = p.named_ports_need_pods
+        self._policy_sigs: dict[int, PortSig] = {}
+        self._over: dict[str, int] = {}
         admin = p.admin_policies
         vendor = "" if spec else profile.vendor
         known = {**BUILTIN_TIERS, **(tiers or {})}
@@ -636,26 +640,72 @@ class _Evaluator:
         if not self.rule_applies(rule, subject):
             return []
         sure, maybe = self.rule_cells(q, rule)
-        undecided = bool(rule.undecided or q.undecided)
+        undecided = bool(rule.undecided or q.undecided) or (not q.vendor and self.over_limit(subject, direction))
         groups = [(b, a) for b, a in ((sure, _act(rule.action, undecided, self.bound)),
                                       (maybe, _act(rule.action, True, self.bound))) if b and a]
+        numeric = None
+        if self.profile_named_pods and rule.has_named_ports:
+            # the VPC CNI resolves named ports only on pods listed as peers: not for every peer, not for ipBlocks
+            numeric = replace(rule, ports=tuple(e for e in rule.ports or () if e.name is None))
+            pods = 0 if rule.peers is None else self._pod_peer_cells(q, rule)
+            groups = [(b & m, a) for b, a in groups for m in (pods, ~pods) if b & m]
         out = []
         for peers, action in groups:
-            if direction == "ingress" or not rule.has_named_ports:
-                sig = self.cells.keys[subject][2] if direction == "ingress" else None
-                out.append((peers, self.rule_ports(rule, sig), action))
+            r = numeric if numeric is not None and not peers & self._pod_peer_cells(q, rule) else rule
+            if direction == "ingress" or not r.has_named_ports:
+                sig = self._ingress_sig(q, subject) if direction == "ingress" else None
+                out.append((peers, self.rule_ports(r, sig), action))
                 continue
             for sig, sb in self.cells.sig_bits.items():
                 part = peers & sb
                 if part:
-                    out.append((part, self.rule_ports(rule, sig), action))
+                    out.append((part, self.rule_ports(r, sig), action))
         return out
+
+    def _pod_peer_cells(self, q: Policy, rule: PolicyRule) -> int:
+        out = 0
+        for peer in rule.peers or ():
+            if peer.shape == "pods":
+                s, m = self.peer_match(q, peer)
+                out |= s | m
+        return out
+
+    def _ingress_sig(self, q: Policy, subject: int) -> PortSig:
+        """The named ports an ingress rule resolves against: the destination pod's; on the VPC CNI those of every
+        pod the policy selects (its controller resolves them once per policy and programs them on each pod)."""
+        if not self.profile_named_pods or q.vendor:
+            return self.cells.keys[subject][2]
+        hit = self._policy_sigs.get(id(q))
+        if hit is None:
+            hit = self._policy_sigs[id(q)] = tuple(sorted({p for c in _bits(self.subjects(q))
+                                                           for p in self.cells.keys[c][2]}))
+        return hit
+
+    def over_limit(self, subject: int, direction: str) -> bool:
+        """Whether the pod's policies list more unique port/protocol entries than the CNI programs (VPC CNI: 24
+        per peer; which ones it drops is not known, so every entry's ports are undecided in practice)."""
+        if not self.port_limit:
+            return False
+        cells = self._over.get(direction)
+        if cells is None:
+            cells = 0
+            for c in range(self.cells.n):
+                entries = set()
+                for q in self.policies_for(c, direction):
+                    for r in q.rules(direction) if not q.vendor else ():
+                        entries.update(("*",) if r.ports is None else ((e.protocol, e.port, e.end_port, e.name)
+                                                                       for e in r.ports))
+                if len(entries) > self.port_limit:
+                    cells |= 1 << c
+            self._over[direction] = cells
+        return bool(cells >> subject & 1)
 
     def _key(self, cell: int, direction: str, tiers: tuple[TierSel, ...]) -> tuple:
         restricted = tuple(self.rule_applies(r, cell) for t in tiers for q in t.policies for r in q.rules(direction)
                            if r.subject is not None)
         return (direction, tuple(id(q) for t in tiers for q in t.policies),
-                self.cells.keys[cell][2] if direction == "ingress" else None, restricted)
+                self.cells.keys[cell][2] if direction == "ingress" else None, restricted,
+                self.over_limit(cell, direction))
 
     def partition(self, cell: int, direction: str) -> list[tuple[int, PortSet]]:
         """Every peer cell with the ports ``cell`` allows it in ``direction`` (disjoint blocks, non-empty ports)."""
@@ -679,7 +729,9 @@ class _Evaluator:
             if not self.rule_applies(r, cell):
                 return []
             sure, maybe = self.rule_ips(r, node)
-            undecided = bool(r.undecided or q.undecided)
+            undecided = bool(r.undecided or q.undecided) or (not q.vendor and self.over_limit(cell, direction))
+            if self.profile_named_pods and r.has_named_ports:  # addresses: no pod to resolve a name on
+                r = replace(r, ports=tuple(e for e in r.ports or () if e.name is None))
             ports = self.rule_ports(r, sig)
             return [(ips & space, ports, a) for ips, a in ((sure, _act(r.action, undecided, self.bound)),
                                                            (maybe, _act(r.action, True, self.bound)))
@@ -831,7 +883,8 @@ class NetworkGraph:
         """(low, high): one exact evaluator when nothing is undecided, else the two bounds of the answer."""
         lo = _Evaluator(self.cells, policies, self.profile, spec, None, self.tiers)
         if not any(policy_uncertain(q) or q.tier not in BUILTIN_TIERS and q.tier not in self.tiers
-                   for q in lo.policies):
+                   for q in lo.policies) and not any(lo.over_limit(c, d) for d in ("ingress", "egress")
+                                                      for c in range(self.cells.n)):
             return lo, lo
         return (_Evaluator(self.cells, policies, self.profile, spec, "low", self.tiers),
                 _Evaluator(self.cells, policies, self.profile, spec, "high", self.tiers))

@@ -37,7 +37,7 @@ class CniProfile:
     port_limit: int = 0  # unique port/protocol entries per peer address and direction (0: no limit)
     named_ports_need_pods: bool = False  # a named port resolves only against pods listed as peers
     service_vip_egress: bool = False  # egress to a Service is matched against its ClusterIP and service port
-    enforcing_mode: str = ""  # standard: new pods allow everything until the agent programs them (NP-49)
+    enforcing_mode: str = ""  # standard: new pods allow everything until the agent programs them (NP-49); "": unknown
 
     @property
     def is_spec(self) -> bool:
@@ -87,7 +87,7 @@ _PROFILES: dict[str, CniProfile] = {
         CniProfile("azure-npm", "Azure Network Policy Manager", endport=False),
         CniProfile("aws-vpc-cni", "the Amazon VPC CNI network policy agent", standalone_pods_protected=False,
                    metadata_except_enforced=False, node_egress_allowed=True, ec2_linux_only=True, port_limit=24,
-                   named_ports_need_pods=True, service_vip_egress=True, enforcing_mode="standard"),
+                   named_ports_need_pods=True, service_vip_egress=True),
         CniProfile("kube-router", "kube-router", sctp=False),
         CniProfile("weave", "Weave Net", named_ports=False),
         CniProfile("antrea", "Antrea", admin_policies=True),
@@ -164,6 +164,6 @@ def profile_from_facts(facts: dict[str, Any], kubernetes_version: str | None = N
     except KeyError:
         return SPEC
     mode = cni.get("enforcingMode")
-    if prof.enforcing_mode and isinstance(mode, str) and mode:
+    if prof.name == "aws-vpc-cni" and isinstance(mode, str) and mode:
         prof = replace(prof, enforcing_mode=mode.strip().lower())
     return prof

@@ -97,6 +97,9 @@ class _Walk:
                 maybe_peer = peer
         return (maybe_peer, True) if maybe_peer is not None else (None, False)
 
+    def _pod_peer_hit(self, q: Policy, rule: PolicyRule, other: Endpoint, node: str | None) -> bool:
+        return any(p.shape == "pods" and any(self.peer_hit(self.ev, q, p, other, node)) for p in rule.peers or ())
+
     def entry_ports(self, q: Policy, e: PortEntry, dst_ports, want: PortSet) -> PortSet:
         got = self.ev.entry_ports(e, dst_ports) & want
         if self.spec_ev is not None:
@@ -113,12 +116,16 @@ class _Walk:
             self.reason("cni", "info", msg, q, e.path)
         return got
 
-    def rule_ports(self, q: Policy, rule: PolicyRule, dst_ports, want: PortSet) -> tuple[PortSet, PortEntry | None]:
+    def rule_ports(self, q: Policy, rule: PolicyRule, dst_ports, want: PortSet,
+                   named: bool = True) -> tuple[PortSet, PortEntry | None]:
         if rule.ports is None:
             out, first = want, None
         else:
             out, first = NO_PORTS, None
             for e in rule.ports:
+                if e.name is not None and not named:
+                    self.caveat(q, e.path, "named_ports_need_pods")
+                    continue
                 got = self.entry_ports(q, e, dst_ports, want)
                 if got and first is None:
                     first = e
@@ -173,7 +180,9 @@ class _Walk:
                     if not ev.rule_applies(rule, cell):
                         continue
                     peer, maybe = self.matching_peer(q, rule, other, node)
-                    ports, entry = self.rule_ports(q, rule, dst_ports, open_ports)
+                    rdst = ev._ingress_sig(q, cell) if direction == "ingress" else dst_ports
+                    named = not ev.profile_named_pods or q.vendor != "" or self._pod_peer_hit(q, rule, other, node)
+                    ports, entry = self.rule_ports(q, rule, rdst, open_ports, named)
                     if peer is None or not ports:
                         if union:
                             misses.append(f"{render_path(rule.path)} of {q.name}: " + (
@@ -181,7 +190,9 @@ class _Walk:
                                 f"ports {', '.join(str(e) for e in rule.ports or ())} do not include {what}"))
                         continue
                     why = maybe and next((p.undecided for p in rule.peers or () if p.undecided), "") or \
-                        rule.undecided or q.undecided or (maybe and "whether the node is the pod's own is not known")
+                        rule.undecided or q.undecided or (maybe and "whether the node is the pod's own is not known") \
+                        or (not q.vendor and ev.over_limit(cell, direction)
+                            and ev.profile.reason("port_limit", count="entries"))
                     if why:
                         self.reason(direction, "undecided", f"{q.ref} {render_path(rule.path)} ({rule.action}) may "
                                                             f"match {what} {arrow}: {why}", q, rule.path)

@@ -73,10 +73,12 @@ def service_pods(g: NetworkGraph, svc: K8sObject) -> list[PodEndpoint]:
     return g.pods_selected(svc.namespace, sel)
 
 
-def service_target_ports(svc: K8sObject, pod: PodEndpoint) -> PortSet:
-    """The pod ports a Service sends its traffic to (targetPort by number or by name on this pod)."""
+def service_target_ports(svc: K8sObject, pod: PodEndpoint, only: int | None = None) -> PortSet:
+    """The pod ports a Service (or its ``only``-th port) sends traffic to: targetPort by number or by name."""
     out = PortSet.none()
-    for sp in svc.spec.get("ports") or []:
+    for i, sp in enumerate(svc.spec.get("ports") or []):
+        if only is not None and i != only:
+            continue
         if not isinstance(sp, dict):
             continue
         proto = str(sp.get("protocol") or "TCP").upper()

@@ -5,8 +5,15 @@ With the CNI known (cluster facts of live collection, or the fleet file), every 
 for constructs that CNI ignores (netpol-semantics part C): any policy when the CNI enforces
 none (Flannel); `endPort` on Azure NPM and Cilium before 1.16; ipBlocks meant to match pods on
 Cilium-based CNIs (AKS Cilium, GKE Dataplane V2), which never match pod or node IPs; named
-ports on Weave; SCTP on kube-router; policies selecting standalone pods on the Amazon VPC CNI;
-an except for 169.254.169.254 on the VPC CNI; admin policies where they are not implemented.
+ports on Weave; SCTP on kube-router; admin policies where they are not implemented.  On the
+Amazon VPC CNI (EKS user guide, considerations): policies selecting standalone, Fargate or Windows
+pods, which the agent does not protect; more than 24 port/protocol combinations for one pod and
+direction; named ports in rules without `from`/`to` (the agent resolves names only on listed pods)
+or resolving to different numbers on the policy's pods (each number is opened on every pod);
+Services whose egress through the ClusterIP is denied although the policies allow their pods (the
+rule's pod selector must select the Service's selector and the Service port must equal the
+container port); an except for 169.254.169.254; and standard enforcing mode, where a new pod
+allows every connection until the agent has programmed it (NP-49).
 
 ## Why it matters
 The policy reads as a control that the data path does not apply: traffic the author meant to
@@ -31,9 +38,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kubeguard.graph.network_aws import named_port_spread, over_limit_policies, service_vip_gaps
 from kubeguard.graph.network_policy import NP_KIND, Policy
 from kubeguard.graph.network_sets import IPSet
 from kubeguard.model import ClusterInventory, Violation
+from kubeguard.rules._helpers.network import workloads
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -68,6 +77,9 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     g = ctx.graph("network")
     prof = g.profile
     pod_ips = [p.ip for p in g.pods if p.ip and not p.host_network]
+    if prof.enforces and prof.enforcing_mode == "standard" and g.policies:
+        yield Violation(prof.reason("enforcing_mode"), evidence={"NETWORK_POLICY_ENFORCING_MODE": "standard"})
+    yield from _vpc_cni(g)
     for q in g.policies:
         if not prof.enforces:
             yield Violation(f"{q.kind} {q.name}: {prof.reason('enforces')}", ("spec",), obj=q.obj)
@@ -102,9 +114,39 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
 
 
 def _standalone(g, q: Policy) -> Iterator[Violation]:
-    if g.profile.standalone_pods_protected:
+    prof = g.profile
+    for switch, dropped in (("standalone_pods_protected", lambda p: p.standalone and not prof.standalone_pods_protected),
+                            ("ec2_linux_only", lambda p: p.unprotected and prof.ec2_linux_only)):
+        bare = [p.id + (f" ({p.unprotected})" if p.unprotected else "") for p in g.selected_pods(q) if dropped(p)]
+        if bare:
+            yield Violation(f"NetworkPolicy {q.name}: {prof.reason(switch)} ({', '.join(bare[:5])})",
+                            ("spec", "podSelector"), obj=q.obj)
+
+
+def _vpc_cni(g) -> Iterator[Violation]:
+    """The Amazon VPC CNI agent's limits that reach past single constructs (graph/network_aws.py)."""
+    prof = g.profile
+    if not prof.enforces or not (prof.port_limit or prof.named_ports_need_pods or prof.service_vip_egress):
         return
-    bare = [p.id for p in g.selected_pods(q) if p.standalone]
-    if bare:
-        yield Violation(f"NetworkPolicy {q.name}: {g.profile.reason('standalone_pods_protected')} "
-                        f"({', '.join(bare[:5])})", ("spec", "podSelector"), obj=q.obj)
+    for q, direction, pods in over_limit_policies(g):
+        yield Violation(f"NetworkPolicy {q.name}: {prof.reason('port_limit', count='these')} "
+                        f"({direction} of {', '.join(p.id for p in pods[:3])})", ("spec", direction), obj=q.obj)
+    for q in g.policies:
+        if q.kind != NP_KIND:
+            continue
+        for rule in (q.ingress + q.egress) if prof.named_ports_need_pods else ():
+            for e in rule.ports or ():
+                if e.name is not None and rule.peers is None:
+                    yield Violation(f"NetworkPolicy {q.name}: {prof.reason('named_ports_need_pods')} ({e})", e.path,
+                                    obj=q.obj)
+        for name, ports in named_port_spread(g, q).items() if prof.named_ports_need_pods else ():
+            path = next(e.path for r in q.ingress for e in r.ports or () if e.name == name)
+            yield Violation(f"NetworkPolicy {q.name}: port name {name!r} is {ports} on different pods, and "
+                            f"{prof.title} opens every one of them on each pod the policy selects", path, obj=q.obj)
+    clients = [pods[0] for _, pods in workloads(g)]
+    for gap in service_vip_gaps(g, clients):
+        who = ", ".join(f"{p.workload_kind} {p.workload_id}" for p in gap.clients[:4])
+        yield Violation(f"Service {gap.service.name} port {gap.port}/{gap.protocol}: {who} may reach its pods, but "
+                        f"{prof.reason('service_vip_egress')}, so connecting through the Service is denied in "
+                        f"practice", ("spec", "ports", gap.port_index, "port"), obj=gap.service,
+                        related=tuple(q.obj.ref for q in gap.policies[:4]))
