@@ -15,8 +15,7 @@ object of the namespace declares it (a cert-manager Certificate, an ExternalSecr
 SealedSecret, a Vault or 1Password operator resource, a CSI SecretProviderClass), or a
 workload of the namespace, from the same folder, runs as a ServiceAccount that RBAC lets create
 Secrets there (Argo CD creates its Redis password, ingress-nginx its webhook certificate, that
-way).  The first counts
-as present, the second makes the reference undecidable.
+way).  The first counts as present, the second makes the reference undecidable.
 """
 
 from __future__ import annotations
