@@ -147,7 +147,7 @@ def _detect(doc: Any, shown: str) -> list[CloudDoc]:
         return [aks.empty_diagnostics(shown)]
     for reader in READERS.values():
         found = reader.detect(doc, shown)
-        if found:
+        if found is not None:
             return found
     raise CloudError(_EXPECTED)
 

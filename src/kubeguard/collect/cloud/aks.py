@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._shape import PRESENT, prune
-from .base import CloudDoc, CloudError, CloudGroup
+from .base import CloudDoc, CloudError, CloudGroup, quiet_sdk
 
 PROVIDER = "aks"
 
@@ -160,7 +160,13 @@ def identity(cloud: dict[str, Any]) -> dict[str, Any]:
 
 # --- live reading (azure-identity + azure-mgmt-containerservice, extra "azure") -------
 
-def fetch(subscription: str, resource_group: str, name: str) -> list[tuple[str, Any]]:
+def fetch(subscription: str, resource_group: str, name: str, client: Any = None) -> list[tuple[str, Any]]:
+    """``managedClusters.get`` through azure-mgmt-containerservice: the ARM document (REST key names, the
+    ``properties`` wrapper), which the reader normalises like ``az aks show`` output.
+
+    ``client`` is a ``ContainerServiceClient`` (tests pass one whose transport answers from a fixture);
+    by default ``DefaultAzureCredential`` is used.
+    """
     try:
         from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError
         from azure.identity import CredentialUnavailableError, DefaultAzureCredential
@@ -169,16 +175,21 @@ def fetch(subscription: str, resource_group: str, name: str) -> list[tuple[str, 
         raise CloudError("reading AKS live needs the 'azure' extra: pip install 'kubeguard[azure]'") from None
     label = f"aks://{subscription}/{resource_group}/{name}"
     try:
-        client = ContainerServiceClient(DefaultAzureCredential(), subscription)
-        mc = client.managed_clusters.get(resource_group, name)
+        with quiet_sdk("azure.identity", "azure.core"):
+            client = client or ContainerServiceClient(DefaultAzureCredential(), subscription)
+            mc = client.managed_clusters.get(resource_group, name)
     except (CredentialUnavailableError, ClientAuthenticationError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CloudError(f"no usable Azure credentials (run az login or set AZURE_CLIENT_ID...): {first}") from None
     except HttpResponseError as exc:
-        raise CloudError(f"{label}: {exc.status_code} {exc.reason}") from None
+        err = getattr(exc, "error", None)  # the ARM error body: {"error": {"code", "message"}}
+        detail = f"{err.code}: {err.message}" if getattr(err, "code", None) else (exc.reason or type(exc).__name__)
+        raise CloudError(f"{label}: {exc.status_code} {str(detail).strip().splitlines()[0]}") from None
     except AzureError as exc:
         raise CloudError(f"{label}: {type(exc).__name__}") from None
-    docs: list[tuple[str, Any]] = [(label, mc.serialize(keep_readonly=True))]
+    # msrest models (SDK < 38) serialise to the ARM document; TypeSpec models (38+) are mappings over it
+    doc = mc.serialize(keep_readonly=True) if hasattr(mc, "serialize") else mc.as_dict()
+    docs: list[tuple[str, Any]] = [(label, doc)]
     docs.append(("warning: diagnostic settings are not read live; export them with "
                  "az monitor diagnostic-settings list --resource <cluster id>", None))
     return docs

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 
 class CloudError(Exception):
     """A cloud input that cannot be used: shown as one line, never a traceback."""
+
+
+@contextmanager
+def quiet_sdk(*loggers: str) -> Iterator[None]:
+    """Keep an SDK's own warnings (multi-line credential reports) off stderr while it runs: the reader
+    reports the failure itself, in one line."""
+    saved = [(logging.getLogger(n), logging.getLogger(n).level) for n in loggers]
+    for lg, _ in saved:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in saved:
+            lg.setLevel(level)
 
 
 @dataclass

@@ -99,6 +99,8 @@ def detect(doc: Any, file: str) -> list[CloudDoc] | None:
     if isinstance(doc.get("associations"), list) or isinstance(doc.get("association"), dict):
         items = doc["associations"] if "associations" in doc else [doc["association"]]
         out = [prune(a, ASSOCIATION_SPEC) for a in items if isinstance(a, dict)]
+        if not out:  # none: still an answer (Pod Identity is not in use), for the cluster of this input
+            return [CloudDoc(PROVIDER, "podIdentityAssociationList", [], file, set())]
         return [CloudDoc(PROVIDER, "podIdentityAssociation", a, file, {a.get("clusterName")}) for a in out]
     if isinstance(doc.get("clusterVersions"), list):
         return [CloudDoc(PROVIDER, "clusterVersions", [prune(v, VERSIONS_SPEC) for v in doc["clusterVersions"]
@@ -189,8 +191,8 @@ def build(group: CloudGroup) -> dict[str, Any]:
             "accessPolicies"] = d.data.get("associatedAccessPolicies") or []
     if group.parts.get("accessEntryList") or group.parts.get("accessEntry") or group.parts.get("accessPolicies"):
         out["accessEntries"] = [entries[k] for k in sorted(entries, key=str)]
-    if group.parts.get("podIdentityAssociation"):
-        out["podIdentityAssociations"] = [d.data for d in group.parts["podIdentityAssociation"]]
+    if "podIdentityAssociation" in group.parts or "podIdentityAssociationList" in group.parts:
+        out["podIdentityAssociations"] = [d.data for d in group.parts.get("podIdentityAssociation", [])]
     return out
 
 
@@ -227,82 +229,104 @@ def identity(cloud: dict[str, Any]) -> dict[str, Any]:
 
 # --- live reading (boto3, extra "aws") ----------------------------------------------
 
-def fetch(region: str, name: str) -> list[tuple[str, Any]]:
+def fetch(region: str, name: str, session: Any = None) -> list[tuple[str, Any]]:
     """Describe one cluster and its companions through boto3; returns (label, document) pairs.
 
     Raises :class:`CloudError` with one line when boto3 or credentials are missing or
     the cluster cannot be described; companion calls that fail are skipped with a
-    warning label so the rules needing them report UNKNOWN.
+    warning label so the rules needing them report UNKNOWN.  List calls follow
+    ``nextToken``.  ``session`` is a ``boto3.session.Session`` (tests pass one whose
+    clients are stubbed with botocore's Stubber); by default the standard credential
+    chain and ``region`` are used.
     """
     try:
         import boto3
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
     except ImportError:
         raise CloudError("reading EKS live needs the 'aws' extra: pip install 'kubeguard[aws]'") from None
+    label = f"eks://{region}/{name}"
     try:
-        session = boto3.session.Session(region_name=region or None)
+        session = session or boto3.session.Session(region_name=region or None)
         eks = session.client("eks")
-        docs: list[tuple[str, Any]] = [(f"eks://{region}/{name}", _plain(eks.describe_cluster(name=name)))]
+        cluster = _plain(eks.describe_cluster(name=name))
     except NoCredentialsError:
         raise CloudError("no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run aws sso login)") from None
     except NoRegionError:
-        raise CloudError(f"eks://{region}/{name}: no AWS region; write eks://REGION/NAME") from None
+        raise CloudError(f"{label}: no AWS region; write eks://REGION/NAME") from None
     except ClientError as exc:
         err = exc.response.get("Error", {})
-        raise CloudError(f"eks://{region}/{name}: {err.get('Code')}: {err.get('Message')}") from None
+        raise CloudError(f"{label}: {err.get('Code')}: {err.get('Message')}") from None
     except BotoCoreError as exc:
-        raise CloudError(f"eks://{region}/{name}: {exc}") from None
+        raise CloudError(f"{label}: {exc}") from None
+    docs: list[tuple[str, Any]] = [(label, cluster)]
 
-    def call(label: str, fn, **kw) -> Any:
+    def call(what: str, fn, **kw) -> Any:
         try:
             return _plain(fn(**kw))
         except (ClientError, BotoCoreError) as exc:
             code = exc.response.get("Error", {}).get("Code") if isinstance(exc, ClientError) else str(exc)
-            docs.append((f"warning: {label}: {code}", None))
+            docs.append((f"warning: {what}: {code}", None))
             return None
 
-    for ng in (call("list-nodegroups", eks.list_nodegroups, clusterName=name) or {}).get("nodegroups", []):
-        d = call(f"describe-nodegroup {ng}", eks.describe_nodegroup, clusterName=name, nodegroupName=ng)
-        if d:
-            docs.append((f"describe-nodegroup {ng}", d))
-    for addon in (call("list-addons", eks.list_addons, clusterName=name) or {}).get("addons", []):
-        d = call(f"describe-addon {addon}", eks.describe_addon, clusterName=name, addonName=addon)
-        if d:
-            docs.append((f"describe-addon {addon}", d))
-    entries = call("list-access-entries", eks.list_access_entries, clusterName=name)
-    if entries:
-        docs.append(("list-access-entries", entries))
-        for arn in entries.get("accessEntries", []):
-            for label, fn in (("describe-access-entry", eks.describe_access_entry),
-                              ("list-associated-access-policies", eks.list_associated_access_policies)):
-                d = call(f"{label} {arn}", fn, clusterName=name, principalArn=arn)
-                if d:
-                    docs.append((f"{label} {arn}", d))
-    assoc = call("list-pod-identity-associations", eks.list_pod_identity_associations, clusterName=name)
-    if assoc:
-        docs.append(("list-pod-identity-associations", assoc))
-    versions = call("describe-cluster-versions", eks.describe_cluster_versions)
-    if versions:
-        docs.append(("describe-cluster-versions", versions))
+    def listing(what: str, fn, key: str, **kw) -> list[Any] | None:
+        """Every item of a paginated EKS list call (None when the call failed)."""
+        items: list[Any] = []
+        token = None
+        while True:
+            page = call(what, fn, **kw, **({"nextToken": token} if token else {}))
+            if page is None:
+                return None
+            items.extend(page.get(key) or [])
+            token = page.get("nextToken")
+            if not token:
+                return items
+
+    def add(what: str, doc: Any) -> None:
+        if doc:
+            docs.append((what, doc))
+
+    for ng in listing("list-nodegroups", eks.list_nodegroups, "nodegroups", clusterName=name) or []:
+        add(f"describe-nodegroup {ng}", call(f"describe-nodegroup {ng}", eks.describe_nodegroup,
+                                              clusterName=name, nodegroupName=ng))
+    for addon in listing("list-addons", eks.list_addons, "addons", clusterName=name) or []:
+        add(f"describe-addon {addon}", call(f"describe-addon {addon}", eks.describe_addon,
+                                            clusterName=name, addonName=addon))
+    entries = listing("list-access-entries", eks.list_access_entries, "accessEntries", clusterName=name)
+    if entries is not None:
+        docs.append(("list-access-entries", {"accessEntries": entries}))
+        for arn in entries:
+            add(f"describe-access-entry {arn}", call(f"describe-access-entry {arn}", eks.describe_access_entry,
+                                                     clusterName=name, principalArn=arn))
+            policies = listing(f"list-associated-access-policies {arn}", eks.list_associated_access_policies,
+                               "associatedAccessPolicies", clusterName=name, principalArn=arn)
+            if policies is not None:
+                docs.append((f"list-associated-access-policies {arn}", {
+                    "clusterName": name, "principalArn": arn, "associatedAccessPolicies": policies}))
+    assoc = listing("list-pod-identity-associations", eks.list_pod_identity_associations, "associations",
+                    clusterName=name)
+    if assoc is not None:
+        docs.append(("list-pod-identity-associations", {"associations": assoc}))
+    version = dig(cluster, "cluster", "version")
+    if isinstance(version, str):
+        add("describe-cluster-versions", call("describe-cluster-versions", eks.describe_cluster_versions,
+                                              clusterVersions=[version]))
+    if dig(cluster, "cluster", "identity", "oidc", "issuer"):  # IRSA: is the issuer an IAM OIDC provider?
+        add("iam list-open-id-connect-providers", call("iam list-open-id-connect-providers",
+                                                       session.client("iam").list_open_id_connect_providers))
     ec2 = session.client("ec2")
     subnet_ids = sorted({s for _, d in docs if isinstance(d, dict) and "nodegroup" in d
                          for s in d["nodegroup"].get("subnets") or []})
     if subnet_ids:
-        d = call("ec2 describe-subnets", ec2.describe_subnets, SubnetIds=subnet_ids)
-        if d:
-            docs.append(("ec2 describe-subnets", d))
+        add("ec2 describe-subnets", call("ec2 describe-subnets", ec2.describe_subnets, SubnetIds=subnet_ids))
     for _, d in list(docs):
         lt = dig(d, "nodegroup", "launchTemplate") if isinstance(d, dict) else None
         if lt and lt.get("id"):
-            v = call("ec2 describe-launch-template-versions", ec2.describe_launch_template_versions,
-                     LaunchTemplateId=lt["id"], Versions=[str(lt.get("version") or "$Default")])
-            if v:
-                docs.append(("ec2 describe-launch-template-versions", v))
+            add("ec2 describe-launch-template-versions", call(
+                "ec2 describe-launch-template-versions", ec2.describe_launch_template_versions,
+                LaunchTemplateId=lt["id"], Versions=[str(lt.get("version") or "$Default")]))
     gd = session.client("guardduty")
     for det in (call("guardduty list-detectors", gd.list_detectors) or {}).get("DetectorIds", [])[:1]:
-        d = call("guardduty get-detector", gd.get_detector, DetectorId=det)
-        if d:
-            docs.append(("guardduty get-detector", d))
+        add("guardduty get-detector", call("guardduty get-detector", gd.get_detector, DetectorId=det))
     return docs
 
 

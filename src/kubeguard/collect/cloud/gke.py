@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._shape import PRESENT, prune
-from .base import CloudDoc, CloudError, CloudGroup
+from .base import CloudDoc, CloudError, CloudGroup, quiet_sdk
 
 PROVIDER = "gke"
 
@@ -108,7 +108,12 @@ def identity(cloud: dict[str, Any]) -> dict[str, Any]:
 
 # --- live reading (google-cloud-container, extra "gcp") ------------------------------
 
-def fetch(project: str, location: str, name: str) -> list[tuple[str, Any]]:
+def fetch(project: str, location: str, name: str, client: Any = None) -> list[tuple[str, Any]]:
+    """``projects.locations.clusters.get`` through google-cloud-container, printed as gcloud prints it.
+
+    ``client`` is a ``ClusterManagerClient`` (tests pass one on the REST transport whose HTTP
+    session answers from a fixture); by default Application Default Credentials are used.
+    """
     try:
         from google.api_core import exceptions as gexc
         from google.auth import exceptions as auth_exc
@@ -119,13 +124,22 @@ def fetch(project: str, location: str, name: str) -> list[tuple[str, Any]]:
 
     label = f"gke://{project}/{location}/{name}"
     try:
-        client = container_v1.ClusterManagerClient()
-        cluster = client.get_cluster(name=f"projects/{project}/locations/{location}/clusters/{name}")
+        with quiet_sdk("google.auth", "google.api_core"):
+            client = client or container_v1.ClusterManagerClient()
+            cluster = client.get_cluster(name=f"projects/{project}/locations/{location}/clusters/{name}")
     except auth_exc.DefaultCredentialsError:
         raise CloudError("no Google credentials found (run gcloud auth application-default login "
                          "or set GOOGLE_APPLICATION_CREDENTIALS)") from None
+    except auth_exc.GoogleAuthError as exc:
+        raise CloudError(f"{label}: Google credentials rejected: {str(exc).splitlines()[0] if str(exc) else exc}") \
+            from None
     except gexc.GoogleAPICallError as exc:
         raise CloudError(f"{label}: {exc.code} {exc.message}") from None
-    # proto3 JSON as gcloud prints it: lowerCamelCase, enums by name, defaults omitted
-    text = container_v1.Cluster.to_json(cluster, use_integers_for_enums=False)
+    # proto3 JSON as gcloud prints it: lowerCamelCase, enums by name, int64 as strings, defaults omitted
+    try:
+        text = container_v1.Cluster.to_json(cluster, use_integers_for_enums=False,
+                                            always_print_fields_with_no_presence=False)
+    except TypeError:  # proto-plus before 1.24
+        text = container_v1.Cluster.to_json(cluster, use_integers_for_enums=False,
+                                            including_default_value_fields=False)
     return [(label, orjson.loads(text))]
