@@ -158,3 +158,17 @@ def test_bad_flag_files_are_one_line(tmp_path, text, message):
     attach_node_configs([f"w1={_w(tmp_path, 'u.conf', text)}"], {"c": ClusterFacts(name="c")}, report, "c")
     [issue] = report.issues
     assert message in issue.one_line() and "u.conf" in issue.one_line()
+
+
+def test_static_pod_url_credentials_in_flags_and_files_are_never_kept(tmp_path):
+    cmd = _w(tmp_path, "cmdline", "kubelet --manifest-url=https://pods:hunter2@example.com/pods "
+                                  "--manifest-url-header 'Authorization:Bearer s3cr3t,X-Trace:abc'\n")
+    cfg = _w(tmp_path, "config.yaml", KC + "staticPodURL: https://pods:hunter2@example.com/pods\n")
+    out = attach_node_configs([f"w1={cmd}", f"w2={cfg}"], {"c": ClusterFacts(name="c")}, CollectionReport(), "c")
+    facts = out["c"].facts
+    text = repr(facts)
+    assert "hunter2" not in text and "s3cr3t" not in text and "abc" not in text
+    assert facts["kubeletFlags"]["w1"]["args"] == [
+        "--manifest-url=https://pods:<present; value not kept>@example.com/pods", "--manifest-url-header",
+        "Authorization:<present; value not kept>,X-Trace:<present; value not kept>"]
+    assert facts["kubelet"]["w2"]["staticPodURL"] == "https://pods:<present; value not kept>@example.com/pods"

@@ -28,9 +28,10 @@ Facts written (:class:`ClusterFacts.facts`)
     (a zero ``streamingConnectionIdleTimeout`` there means the default), configz has.  Nodes
     read live have no entry.
 
-The only secret-bearing field, ``staticPodURLHeader`` (HTTP headers sent when fetching
-static pods, often an ``Authorization`` token), keeps its header names with the marker
-``"<present; value not kept>"`` instead of the values.
+The secret-bearing fields, ``staticPodURLHeader`` (HTTP headers sent when fetching
+static pods, often an ``Authorization`` token) and its flag ``--manifest-url-header``, keep
+their header names with the marker ``"<present; value not kept>"`` instead of the values;
+a password in ``staticPodURL`` (``--manifest-url``) is replaced by the same marker.
 """
 
 from __future__ import annotations
@@ -161,13 +162,52 @@ def read_config(path: str) -> tuple[dict[str, Any], bool]:
 
 
 def redact_config(config: dict[str, Any]) -> dict[str, Any]:
-    """Keep the header names of ``staticPodURLHeader``, never their values (usable on configz read live too)."""
+    """Keep the header names of ``staticPodURLHeader``, never their values, and no password in
+    ``staticPodURL`` (usable on configz read live too)."""
     headers = config.get("staticPodURLHeader")
     if isinstance(headers, dict):
         config["staticPodURLHeader"] = {str(k): [REDACTED] for k in headers}
     elif headers is not None:
         config["staticPodURLHeader"] = REDACTED
+    if isinstance(config.get("staticPodURL"), str):
+        config["staticPodURL"] = redact_url(config["staticPodURL"])
     return config
+
+
+def redact_url(url: str) -> str:
+    """``https://user:password@host/x`` -> ``https://user:<present; value not kept>@host/x``."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.partition("@")
+    if not sep or not at or "/" in userinfo or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:{REDACTED}@{host}"
+
+
+def redact_flags(words: list[str]) -> list[str]:
+    """The kubelet's flags without secret values: ``--manifest-url-header`` keeps its header names (the
+    flag form of staticPodURLHeader, often an Authorization token), ``--manifest-url`` drops a password."""
+    out: list[str] = []
+    pending = ""
+    for w in words:
+        if pending:
+            out.append(_redact_flag(pending, w))
+            pending = ""
+            continue
+        name, eq, value = w.partition("=")
+        if name in ("--manifest-url-header", "--manifest-url") and not eq:
+            pending = name
+            out.append(w)
+        elif name in ("--manifest-url-header", "--manifest-url"):
+            out.append(f"{name}={_redact_flag(name, value)}")
+        else:
+            out.append(w)
+    return out
+
+
+def _redact_flag(name: str, value: str) -> str:
+    if name == "--manifest-url":
+        return redact_url(value)
+    return ",".join(f"{h.split(':', 1)[0]}:{REDACTED}" for h in value.split(",") if h)
 
 
 def merge_patch(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
@@ -246,7 +286,7 @@ def attach_node_configs(specs: Iterable[str], clusters: dict[str, ClusterFacts],
             flags = dict(facts.get("kubeletFlags") or {})
             for node, sources in g.flags.items():
                 words, unresolved, complete = combine(sources)
-                flags[node] = {"args": words, "file": ", ".join(g.flag_files[node]), "complete": complete,
+                flags[node] = {"args": redact_flags(words), "file": ", ".join(g.flag_files[node]), "complete": complete,
                                **({"unresolved": unresolved} if unresolved else {})}
             facts["kubeletFlags"] = flags
         if g.apiserver:
