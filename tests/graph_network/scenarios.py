@@ -167,3 +167,102 @@ def _admin_spec(r: random.Random, baseline: bool) -> dict[str, Any]:
         if rules:
             spec[direction] = rules
     return spec
+
+
+# --- CNI policy CRDs ------------------------------------------------------------------------------
+
+def _calico_sel(r: random.Random) -> str:
+    k, v = r.choice(KEYS), r.choice(VALUES)
+    return r.choice((f"{k} == '{v}'", f"{k} != '{v}'", f"has({k})", f"!has({k})", f"{k} in {{'{v}', 'c'}}", "all()"))
+
+
+def _calico_entity(r: random.Random) -> dict[str, Any]:
+    roll = r.random()
+    if roll < 0.3:
+        return {"selector": _calico_sel(r)}
+    if roll < 0.5:
+        return {"namespaceSelector": _calico_sel(r), "selector": _calico_sel(r)}
+    if roll < 0.7:
+        return {"nets": [r.choice(CIDRS)[0]]}
+    return {}
+
+
+def _calico_rule(r: random.Random, direction: str, undecided: bool) -> dict[str, Any]:
+    rule: dict[str, Any] = {"action": r.choice(("Allow", "Allow", "Deny", "Pass", "Log"))}
+    peer = "source" if direction == "ingress" else "destination"
+    rule[peer] = _calico_entity(r)
+    if r.random() < 0.6:
+        num, name, proto = r.choice(PORTS)
+        rule["protocol"] = proto
+        dst = rule.setdefault("destination", {})
+        dst["ports"] = [r.choice((num, name or num, f"{num}:{num + 10}"))]
+        if r.random() < 0.2:
+            dst["notPorts"] = [num]
+    if undecided and r.random() < 0.2:
+        rule["protocol"] = "TCP"
+        rule["http"] = {"methods": ["GET"]}
+    return rule
+
+
+def calico_policies(r: random.Random, names: list[str], n: int, undecided: bool = True) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        glob = r.random() < 0.4
+        spec: dict[str, Any] = {"selector": _calico_sel(r), "order": r.choice((100, 1000, 2000, None))}
+        if spec["order"] is None:
+            del spec["order"]
+        for direction in ("ingress", "egress"):
+            if r.random() < 0.6:
+                spec[direction] = [_calico_rule(r, direction, undecided) for _ in range(r.randint(0, 3))]
+        if r.random() < 0.3:
+            spec["types"] = r.choice((["Ingress"], ["Egress"], ["Ingress", "Egress"]))
+            for d, t in (("ingress", "Ingress"), ("egress", "Egress")):
+                if t not in spec["types"]:
+                    spec.pop(d, None)
+        meta: dict[str, Any] = {"name": f"cal{i}"}
+        if not glob:
+            meta["namespace"] = r.choice(names)
+        out.append({"apiVersion": "projectcalico.org/v3", "kind": "GlobalNetworkPolicy" if glob else "NetworkPolicy",
+                    "metadata": meta, "spec": spec})
+    return out
+
+
+def _cilium_rule(r: random.Random, direction: str, deny: bool, undecided: bool) -> dict[str, Any]:
+    pre = "from" if direction == "ingress" else "to"
+    roll = r.random()
+    rule: dict[str, Any] = {}
+    if roll < 0.4:
+        rule[f"{pre}Endpoints"] = [{"matchLabels": _labels(r, 1)}] if r.random() < 0.7 else \
+            [{"matchLabels": {"k8s:io.kubernetes.pod.namespace": f"ns{r.randint(0, 2)}"}}]
+    elif roll < 0.6:
+        rule[f"{pre}Entities"] = [r.choice(("world", "cluster", "all", "host"))]
+    elif roll < 0.75:
+        rule[f"{pre}CIDR"] = [r.choice(CIDRS)[0]]
+    if r.random() < 0.6 or not rule:
+        num, name, proto = r.choice(PORTS)
+        port: dict[str, Any] = {"port": str(num if deny or r.random() < 0.7 or not name else name), "protocol": proto}
+        entry: dict[str, Any] = {"ports": [port]}
+        if undecided and not deny and r.random() < 0.2:
+            entry["rules"] = {"http": [{"method": "GET"}]}
+        rule["toPorts"] = [entry]
+    return rule
+
+
+def cilium_policies(r: random.Random, names: list[str], n: int, undecided: bool = True) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        glob = r.random() < 0.3
+        spec: dict[str, Any] = {"endpointSelector": {"matchLabels": _labels(r, 1)} if r.random() < 0.7 else {}}
+        for key, direction, deny in (("ingress", "ingress", False), ("egress", "egress", False),
+                                     ("ingressDeny", "ingress", True), ("egressDeny", "egress", True)):
+            if r.random() < (0.5 if not deny else 0.25):
+                spec[key] = [_cilium_rule(r, direction, deny, undecided) for _ in range(r.randint(1, 2))]
+        if r.random() < 0.15:
+            spec["enableDefaultDeny"] = {"ingress": False}
+        meta: dict[str, Any] = {"name": f"cil{i}"}
+        if not glob:
+            meta["namespace"] = r.choice(names)
+        out.append({"apiVersion": "cilium.io/v2",
+                    "kind": "CiliumClusterwideNetworkPolicy" if glob else "CiliumNetworkPolicy",
+                    "metadata": meta, "spec": spec})
+    return out

@@ -58,6 +58,48 @@ def test_matrix_pair_query_and_explanation_agree(seed, cni, admin, ips):
                                                                    [r.message for r in reasons])
 
 
+VENDOR_CASES = [(seed, vendor) for seed in range(10) for vendor in ("calico", "cilium")]
+
+
+@pytest.mark.parametrize("seed,vendor", VENDOR_CASES, ids=[f"seed{s}-{v}" for s, v in VENDOR_CASES])
+def test_cni_policies_matrix_pair_query_and_explanation_agree(seed, vendor):
+    """With Calico or Cilium policies (tiers, orders, Deny/Pass/Log, deny rules, entities, undecided L7): the
+    matrix, the pair query and the walk agree on the surely allowed ports, and the high bound of the walk on
+    the undecided ones."""
+    import random
+
+    from .scenarios import calico_policies, cilium_policies
+
+    docs = scenario(seed, n_policies=4, pod_ips=True)
+    names = [d["metadata"]["name"] for d in docs if d["kind"] == "Namespace"]
+    r = random.Random(seed * 7 + 1)
+    docs += (calico_policies if vendor == "calico" else cilium_policies)(r, names, 4)
+    g = graph(*docs, cni=vendor)
+    matrix = g.connections(True)
+    for a in g.pods:
+        for b in g.pods:
+            if a is b:
+                continue
+            pair, unsure = g.ports(a, b, True)
+            assert matrix.get((a.id, b.id), PortSet.none()) == pair, (a.id, b.id)
+            for proto, port in PROBES:
+                want = PortSet.of(proto, port)
+                walked, reasons = walk(g, a, b, want, f"{proto}/{port}", True)
+                assert bool(walked) == bool(pair & want), (seed, a.id, b.id, proto, port,
+                                                           [r.message for r in reasons])
+                high, _ = walk(g, a, b, want, f"{proto}/{port}", True, high=True)
+                assert bool(high) == bool((pair | unsure) & want), (seed, a.id, b.id, proto, port, "high")
+        for ip in EXTERNAL:
+            ext = ExternalEndpoint(ip, IPSet.parse(ip + "/32"))
+            for src, dst in ((a, ext), (ext, a)):
+                pair = g.allowed_ports(src, dst, True)
+                for proto, port in PROBES[:4]:
+                    want = PortSet.of(proto, port)
+                    walked, reasons = walk(g, src, dst, want, "x", True)
+                    assert bool(walked) == bool(pair & want), (seed, str(src), str(dst), proto, port,
+                                                               [r.message for r in reasons])
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_fast_json_rows_equal_the_plain_rows(seed):
     import orjson

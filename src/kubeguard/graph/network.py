@@ -33,8 +33,8 @@ from ..model.inventory import ClusterInventory
 from ..model.objects import K8sObject, Path
 from ..model.podspec import PodSpecView, pod_specs
 from ..model.selectors import map_selector_matches, selector_matches
-from .network_cni import SPEC, CniProfile, profile_from_facts
-from .network_policy import (BUILTIN_TIERS, NP_KIND, Peer, Policy, PolicyRule, PortEntry, is_policy,
+from .network_cni import SPEC, CniProfile, get_profile, profile_from_facts
+from .network_policy import (BUILTIN_TIERS, Peer, Policy, PolicyRule, PortEntry, is_policy,
                              parse_policy)
 from .network_sets import ALL_IPS, ALL_PORTS, INTERNET, METADATA_IP, NO_IPS, NO_PORTS, IPSet, PortSet
 
@@ -463,7 +463,7 @@ class _Evaluator:
             if q.vendor:
                 if q.vendor != vendor:
                     continue
-            elif q.kind != NP_KIND and not admin:
+            elif not q.is_np and not admin:
                 continue
             by_tier[q.tier].append(q)
         self.policies = [q for t in by_tier.values() for q in t]
@@ -474,7 +474,7 @@ class _Evaluator:
                 default = "Deny" if bound != "high" else "Pass"
             self.tiers.append((name, default, sorted(pols, key=lambda q: q.sort_key)))
         self.tiers.sort(key=lambda t: (known.get(t[0], (float("-inf"),))[0], t[0]))
-        self.nps = [q for _, _, pols in self.tiers for q in pols if q.kind == NP_KIND]
+        self.nps = [q for _, _, pols in self.tiers for q in pols if q.is_np]
         subject_mask = cells.all & ~cells.host_bits  # hostNetwork pods are node traffic (NP-48)
         if not p.standalone_pods_protected:
             subject_mask &= ~cells.standalone_bits
@@ -494,7 +494,7 @@ class _Evaluator:
             c = self.cells
             if q.select is not None:
                 hit = q.select(c)
-            elif q.kind == NP_KIND:
+            elif q.is_np:
                 hit = c.ns_bits.get(q.namespace or "", 0) & c.pod_bits(q.pod_selector)
             else:
                 hit = c.namespace_bits(q.ns_selector)
@@ -861,8 +861,8 @@ class NetworkGraph:
         self.cni_policies = [q for q in valid if q.vendor]  # Calico / Cilium CRDs, enforced only by their CNI
         self.profile = profile
         self.tiers = dict(tiers or {})
-        ip_relevant = [pe.ipset for q in valid for r in q.ingress + q.egress for pe in r.peers or ()
-                       if pe.shape in ("ip", "sel") and pe.ipset is not None]
+        ip_relevant = [s for q in valid for r in q.ingress + q.egress for pe in r.peers or ()
+                       for s in (pe.ipset, pe.nets) if pe.shape in ("ip", "sel") and s is not None]
         self.cells = _Cells(pods, namespaces, ip_relevant)
         self.spec, self.spec_hi = self._evaluators(valid, True)
         if profile.is_spec:
@@ -1149,14 +1149,35 @@ def _union_any(part: list[tuple[Any, PortSet]]) -> PortSet:
     return out
 
 
+def cni_policies(cluster: ClusterInventory) -> tuple[list[Policy], dict[str, tuple[float, str]]]:
+    """Calico and Cilium policies of the cluster in the IR, and Calico's tiers (name -> order, default)."""
+    from . import network_calico as calico
+    from . import network_cilium as cilium
+
+    calico_in = calico.read_objects(cluster.objects) if any(calico.is_calico(o) for o in cluster.objects) else None
+    out: list[Policy] = []
+    if calico_in is not None:
+        out.extend(q for o in calico.policy_objects(cluster.objects) if (q := calico.parse_policy(o, calico_in)))
+    for o in cluster.objects:
+        if cilium.is_cilium(o):
+            out.extend(cilium.parse_policies(o))
+    return out, calico_in.tiers if calico_in is not None else {}
+
+
 def build(cluster: ClusterInventory, profile: CniProfile | None = None) -> NetworkGraph:
     """The network graph of one cluster (graph builder ``"network"``)."""
     pods = collect_pods(cluster)
     policies = [parse_policy(o) for o in cluster.objects if is_policy(o)]
+    vendor, tiers = cni_policies(cluster)
+    policies.extend(vendor)
     policies.sort(key=lambda q: (q.kind, q.namespace or "", q.name))
     namespaces = namespace_labels(cluster, [p.namespace for p in pods])
     if profile is None:
         profile = profile_from_facts(cluster.facts.facts, cluster.facts.kubernetes_version)
-    return NetworkGraph(cluster.name, pods, namespaces, policies, profile, nodes=node_addresses(cluster, pods),
-                        services=cluster.of_kind("Service"))
+        vendors = {q.vendor for q in vendor}
+        if profile.is_spec and len(vendors) == 1:  # the CNI was not told: its own policies in the input name it
+            profile = get_profile(vendors.pop())
+            profile = replace(profile, title=f"{profile.title} (inferred from its policies in the input)")
+    return NetworkGraph(cluster.name, pods, namespaces, policies, profile, tiers=tiers,
+                        nodes=node_addresses(cluster, pods), services=cluster.of_kind("Service"))
 

@@ -20,7 +20,7 @@ from ..model.objects import K8sObject
 from ..model.selectors import selector_matches
 from .network import NetworkGraph, PodEndpoint, _bits
 from .network_exposure import service_pods, service_target_ports
-from .network_policy import NP_KIND, Policy, PolicyRule
+from .network_policy import Policy, PolicyRule
 from .network_sets import IPSet, PortSet
 
 
@@ -93,7 +93,7 @@ def service_vip_gaps(g: NetworkGraph, clients: list[PodEndpoint]) -> Iterator[Vi
             hit, why = [], []
             for c in clients:
                 cell = g.cells.cell_of[id(c)]
-                policies = [q for q in ev.policies_for(cell, "egress") if q.kind == NP_KIND]
+                policies = [q for q in ev.policies_for(cell, "egress") if q.is_np]
                 if not policies or c in backends:
                     continue
                 if not any((ok | unsure) & t for b, t in targets for ok, unsure in [g.ports(c, b, True)]):

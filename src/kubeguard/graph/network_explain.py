@@ -15,7 +15,7 @@ from typing import Callable
 from ..model.objects import K8sObject, Path, render_path
 from .network import (Endpoint, ExternalEndpoint, NetworkGraph, NodeEndpoint, PodEndpoint, Reason,
                       TierSel, Verdict, _act, _Evaluator)
-from .network_policy import NP_KIND, Peer, Policy, PolicyRule, PortEntry
+from .network_policy import Peer, Policy, PolicyRule, PortEntry
 from .network_sets import ALL_IPS, NO_PORTS, IPSet, PortSet
 
 Locate = Callable[[K8sObject, Path], "int | None"]
@@ -160,7 +160,7 @@ class _Walk:
                     self.caveat(q, ("spec",), switch)
             if not ev.profile.admin_policies:
                 for q in spec_selected:
-                    if q.kind != NP_KIND:
+                    if not q.is_np:
                         self.caveat(q, ("spec",), "admin_policies")
         if not tiers:
             self.reason(direction, "not-isolated", f"no policy selects {subject} for {direction}, so all "
@@ -171,7 +171,7 @@ class _Walk:
             if not open_ports:
                 break
             passed = NO_PORTS
-            union = all(q.kind == NP_KIND for q in t.policies)
+            union = all(q.is_np for q in t.policies)
             misses: list[str] = []
             for q in t.policies:
                 for rule in q.rules(direction):
@@ -213,7 +213,7 @@ class _Walk:
                         detail = f"they have no {direction} rules (deny all {direction})"
                     self.reason(direction, "deny", f"{subject} is isolated for {direction} by {names}; none of their "
                                                    f"rules allows {what} {arrow}" + (f" ({detail})" if detail else ""),
-                                t.policies[0], ("spec", "podSelector") if t.policies[0].kind == NP_KIND else ("spec",))
+                                t.policies[0], ("spec", "podSelector") if t.policies[0].is_np else ("spec",))
                 else:
                     self.reason(direction, "deny", f"tier {t.name} selects {subject} for {direction} ({names}) and no "
                                                    f"rule decided {what} {arrow}, so its default action Deny applies",

@@ -66,6 +66,7 @@ class Peer:
     pod_ips: bool | None = None  # whether ipset matches pod IPs: None = the CNI profile decides (ipBlock)
     excepts: tuple[str, ...] = ()  # ipBlock.except as written
     sel: Any = None  # sel: callable(cells) -> bitset of the (non-hostNetwork) pod cells matched
+    nets: IPSet | None = None  # sel: addresses its pods must also have (Calico nets with a selector)
     hosts: str = ""  # node traffic matched (hostNetwork pods, nodes): "" none | any | local | remote
     undecided: str = ""  # why whether this peer matches cannot be told; what it could match is above
 
@@ -150,11 +151,18 @@ class Policy:
 
     @property
     def ref(self) -> str:
-        return f"{self.kind}/{self.namespace}/{self.name}" if self.namespace else f"{self.kind}/{self.name}"
+        kind = f"{self.kind}.{self.obj.group}" if self.vendor else self.kind  # Calico's NetworkPolicy is not v1's
+        return f"{kind}/{self.namespace}/{self.name}" if self.namespace else f"{kind}/{self.name}"
+
+    @property
+    def is_np(self) -> bool:
+        """A ``networking.k8s.io`` NetworkPolicy (not a CNI's policy of the same kind name)."""
+        return self.kind == NP_KIND and not self.vendor
 
     @property
     def sort_key(self) -> tuple[float, str]:
-        return (self.order, self.name)
+        # Calico orders policies by order, then name; it names Kubernetes NetworkPolicies knp.default.NAME
+        return (self.order, f"knp.default.{self.name}" if self.is_np else self.name)
 
     @property
     def uncertain(self) -> bool:
