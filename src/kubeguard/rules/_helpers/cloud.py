@@ -90,10 +90,11 @@ class Cloud:
         """A cluster-level violation naming the provider field and its value."""
         full = self.path(*path, root=root)
         shown = render_path(full)
-        fields = {shown: None if value is MISSING else value}
+        raw = {shown: value}
         for k, v in (more or {}).items():
-            fields[k] = None if v is MISSING else v
-        detail = ", ".join(f"{k} = {show(v if k != shown else value)}" for k, v in fields.items())
+            raw.setdefault(k, v)
+        fields = {k: None if v is MISSING else v for k, v in raw.items()}
+        detail = ", ".join(f"{k} = {show(v)}" for k, v in raw.items())  # absent fields say so, as the main one
         return Violation(f"{message} ({detail})", full,
                          evidence={"provider": self.provider, "file": self.file(part), "fields": fields})
 
