@@ -191,3 +191,31 @@ def test_cli_can_reach_exits_3_and_writes_null_when_undecided(tmp_path):
     assert [r["policy"] for r in doc["reasons"] if r["decision"] == "undecided"] == ["Service/x/web"]
     text = CliRunner().invoke(app, ["netpol", "can-reach", "203.0.113.5", "x/a", "--port", "8080", str(f)])
     assert text.exit_code == 3 and "UNDECIDED" in text.stdout and "NP-32" in text.stdout
+
+
+def test_unauthenticated_service_behind_a_snat_load_balancer_is_unknown_not_pass():
+    from kubeguard.engine.run import ScanInput, run_scan
+    from kubeguard.model import ClusterFacts, CollectionReport, Inventory, K8sObject, Status
+    from kubeguard.model.settings import Settings
+    from kubeguard.rules._registry import default_registry
+
+    db = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "db", "namespace": "x"},
+          "spec": {"selector": {"matchLabels": {"app": "db"}}, "template": {
+              "metadata": {"labels": {"app": "db"}},
+              "spec": {"containers": [{"name": "pg", "image": "postgres:16.4", "ports": [{"containerPort": 5432}],
+                                       "env": [{"name": "POSTGRES_HOST_AUTH_METHOD", "value": "trust"}]}]}}}}
+    only_app = netpol("x", "db", {"podSelector": {"matchLabels": {"app": "db"}},
+                                  "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "api"}}}]}]})
+
+    def status(svc_type: str, **spec) -> tuple[str, str]:
+        docs = [ns("x"), db, only_app, service("x", "db", {"app": "db"}, [(5432, 5432)], svc_type, **spec)]
+        inv = Inventory.build([ClusterFacts("c")], [K8sObject.from_raw(d, "c") for d in docs])
+        res = run_scan(ScanInput(inv, CollectionReport()), default_registry(),
+                       Settings(include=("NW021",), include_preview=True))
+        rr = next(r for r in res.rule_results if r.rule == "NW021")
+        return rr.status, rr.reason or ""
+
+    state, reason = status("LoadBalancer")
+    assert state == Status.UNKNOWN.value and "source the policy sees" in reason, (state, reason)
+    assert status("NodePort", externalTrafficPolicy="Local")[0] == Status.PASS.value, \
+        "client addresses kept: db admits only app=api pods, so nothing outside reaches it"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..model.inventory import ClusterInventory
 from ..model.objects import K8sObject, Path
 from .network import NetworkGraph, PodEndpoint
-from .network_sets import PortSet
+from .network_sets import ALL_IPS, NO_PORTS, PortSet
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 
@@ -111,3 +111,29 @@ def rewriting_exposures(g: NetworkGraph, pod: PodEndpoint, want: PortSet) -> lis
         if snat or t == "LoadBalancer":
             out.append((svc, snat))
     return out
+
+
+def admitted(g: NetworkGraph, pod: PodEndpoint, ports: PortSet, everyone: bool,
+             practice: bool = True) -> tuple[PortSet, PortSet]:
+    """Ports of ``ports`` that ``pod``'s ingress side admits from every pod of the cluster (``everyone``), or
+    from at least one pod or address: (surely, maybe: undecided).  A hostNetwork pod admits everything."""
+    if pod.host_network:
+        return ports, NO_PORTS
+    cell = g.cells.cell_of[id(pod)]
+    pods = g.cells.all & ~g.cells.host_bits
+    out = []
+    for ev in g._evs(practice):
+        part = ev.partition(cell, "ingress")
+        if everyone:
+            covered, common = 0, ports
+            for bits, p in part:
+                if bits & pods:
+                    covered |= bits
+                    common = common & p
+            out.append(common if covered & pods == pods else NO_PORTS)
+        else:
+            some = NO_PORTS
+            for _, p in part + ev.ip_partition(cell, "ingress", ALL_IPS):
+                some = some | p
+            out.append(some & ports)
+    return out[0], out[1] - out[0]

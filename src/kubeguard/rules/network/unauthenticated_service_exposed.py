@@ -13,7 +13,20 @@ Grafana `GF_AUTH_ANONYMOUS_ENABLED=true`, Docker-in-Docker with an empty
 `DOCKER_TLS_CERTDIR` (plain TCP on 2375), `mongod --noauth`, `redis-server --protected-mode
 no` without `--requirepass` or a configuration file, Jupyter with an empty token and no
 password, Kubernetes Dashboard `--enable-skip-login`, and Argo Workflows `--auth-mode=server`
-as its only mode.  Values from Secrets or ConfigMaps are not read.
+as its only mode.  Images whose documentation says they start without authentication count
+when nothing turns it on: the official `redis` and `valkey` images (protected mode off, no
+password) without `--requirepass`, `--aclfile` or a configuration file, `memcached` without SASL
+(`-S`, Bitnami `MEMCACHED_PASSWORD`), and the official `mongo` image without
+`MONGO_INITDB_ROOT_USERNAME`, `--auth`, `--keyFile` or a configuration file.  Values from Secrets
+or ConfigMaps are not read.
+
+Reachability is the engine's, as the cluster's CNI enforces the policies (Calico and Cilium
+policies included): through a LoadBalancer, NodePort or externalIPs Service when a client
+outside the cluster may open the target port (`netpol can-reach internet`), through an Ingress
+or Gateway route when the pods admit the port from anyone, and from every namespace when the
+pods admit the port from every pod of the cluster.  When that cannot be told (rewritten
+sources behind a load balancer, NP-32; undecided policy constructs) and nothing else fails, the
+rule is UNKNOWN.
 
 ## Why it matters
 An unauthenticated database or admin API answers anyone who can reach it: data theft,
@@ -56,9 +69,9 @@ can connect with an ingress NetworkPolicy; never publish such a Service outside 
 
 ## Exceptions and known false positives/negatives
 A service that authenticates at a sidecar or mesh (mTLS with an AuthorizationPolicy) may run
-its backend without a password; exempt it with that reason.  Defaults that leave
-authentication off without any switch (a plain `redis` or `mongo` image, memcached) are not
-detected: the configuration says nothing, and only a probe can tell.
+its backend without a password; exempt it with that reason.  Other images that start without
+authentication by default are not detected: the configuration says nothing, and only a probe
+can tell.
 """
 
 from __future__ import annotations
@@ -67,8 +80,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kubeguard.graph.network_exposure import exposures, service_pods
-from kubeguard.model import ClusterInventory, ContainerView, K8sObject, Path, Violation, pod_specs
+from kubeguard.graph.network import ExternalEndpoint
+from kubeguard.graph.network_exposure import Exposure, admitted, exposures, service_pods, service_target_ports
+from kubeguard.graph.network_sets import INTERNET, PROTOCOLS, PortSet
+from kubeguard.model import ClusterInventory, ContainerView, K8sObject, NotEvaluated, Path, Violation, pod_specs
+from kubeguard.rules._helpers.images import parse_image
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -173,22 +189,51 @@ def _env_markers(c: ContainerView) -> Iterator[Marker]:
                      "authentication on port 2375")
 
 
+# images documented to start without authentication: repository -> (what, words or env names that turn it on)
+_OPEN_BY_DEFAULT = {
+    "docker.io/library/redis": ("redis starts without a password (protected mode off in the official image)",
+                                ("--requirepass", "--aclfile"), ()),
+    "docker.io/valkey/valkey": ("valkey starts without a password", ("--requirepass", "--aclfile"), ()),
+    "docker.io/library/memcached": ("memcached has no authentication without SASL", ("-S", "--enable-sasl"), ()),
+    "docker.io/bitnami/memcached": ("memcached has no authentication without SASL", ("-S", "--enable-sasl"),
+                                    ("MEMCACHED_PASSWORD", "MEMCACHED_USERNAME")),
+    "docker.io/library/mongo": ("mongod starts without access control (no root user)",
+                                ("--auth", "--keyFile", "--config", "-f"),
+                                ("MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_USERNAME_FILE")),
+}
+
+
+def _default_markers(c: ContainerView) -> Iterator[Marker]:
+    rule = _OPEN_BY_DEFAULT.get(parse_image(c.image).name)
+    if rule is None:
+        return
+    what, words, envs = rule
+    texts = [w for w, _ in _words(c)]
+    if any(t in words or t.split("=", 1)[0] in words or t.endswith(".conf") for t in texts):
+        return
+    if any(isinstance(e, dict) and e.get("name") in envs for e in c.raw.get("env") or []):
+        return
+    yield Marker(c.path("image"), c.name, f"{what} and nothing here turns it on")
+
+
 def markers_of(owner: K8sObject) -> list[Marker]:
     out: list[Marker] = []
     for view in pod_specs(owner):
         for c in view.containers():
-            out.extend(_env_markers(c))
-            out.extend(_arg_markers(c))
+            found = [*_env_markers(c), *_arg_markers(c)]
+            out.extend(found or _default_markers(c))
     return out
 
 
 def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     g = ctx.graph("network")
-    exposed: dict[tuple[str | None, str], list[str]] = {}
+    exposed: dict[tuple[str | None, str], list[Exposure]] = {}
     for e in exposures(cluster):
-        exposed.setdefault((e.namespace, e.service), []).append(e.how)
+        exposed.setdefault((e.namespace, e.service), []).append(e)
     marks: dict[int, list[Marker]] = {}
     reach: dict[int, tuple[K8sObject, list[str], list[K8sObject]]] = {}
+    undecided: list[str] = []
+    internet = ExternalEndpoint("internet", INTERNET)
     for svc in cluster.of_kind("Service"):
         for p in service_pods(g, svc):
             owner = p.workload or p.obj
@@ -197,18 +242,49 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
                 m = marks[id(owner)] = markers_of(owner)
             if not m:
                 continue
-            ways = [f"{how} (Service {svc.name})" for how in exposed.get((svc.namespace, svc.name), [])]
-            if not p.host_network and not g.isolation(p, "ingress"):
-                ways.append(f"every pod of the cluster through Service {svc.name} (no ingress NetworkPolicy)")
+            targets = service_target_ports(svc, p)
+            ways, unsure = _ways(g, p, svc, targets, exposed.get((svc.namespace, svc.name), []), internet)
+            if unsure and not ways:
+                undecided.append(f"{owner.kind} {owner.name} ({unsure[0]})")
             if not ways:
                 continue
             entry = reach.setdefault(id(owner), (owner, [], []))
             entry[1].extend(w for w in ways if w not in entry[1])
             if svc not in entry[2]:
                 entry[2].append(svc)
+    if undecided and not reach:
+        raise NotEvaluated("whether unauthenticated services are reachable cannot be told: "
+                           + "; ".join(undecided[:3]))
     for key, (owner, ways, services) in sorted(reach.items(), key=lambda kv: (kv[1][0].kind, kv[1][0].namespace or "",
                                                                              kv[1][0].name)):
         for m in marks[key]:
             yield Violation(f"{owner.kind} {owner.name}: {m.what}; reachable by {'; '.join(ways[:3])}", m.path,
                             container=m.container, obj=owner, related=tuple(s.ref for s in services),
                             evidence={"switch": m.what, "reachableBy": ways})
+
+
+def _ways(g, pod, svc: K8sObject, targets: PortSet, exposed: list[Exposure],
+          internet: ExternalEndpoint) -> tuple[list[str], list[str]]:
+    """How the pod is reachable on the Service's target ports (as the CNI enforces the policies), and why it
+    cannot be told when it cannot."""
+    ways: list[str] = []
+    unsure: list[str] = []
+    for e in exposed:
+        if e.obj.kind == "Service":  # LoadBalancer, NodePort, externalIPs: clients outside the cluster
+            verdicts = [g.can_reach(internet, pod, proto, lo) for proto in PROTOCOLS for lo, _ in targets.ranges(proto)]
+            if any(v.allowed for v in verdicts):
+                ways.append(f"{e.how} (Service {svc.name})")
+            elif any(v.undecided for v in verdicts):
+                unsure.append(f"{e.how} of Service {svc.name}: the source the policy sees is not known")
+        else:  # Ingress and Gateway routes: through their controller
+            sure, maybe = admitted(g, pod, targets, everyone=False)
+            if sure:
+                ways.append(f"{e.how} (Service {svc.name})")
+            elif maybe:
+                unsure.append(f"{e.how} of Service {svc.name}: an undecided policy construct")
+    sure, maybe = admitted(g, pod, targets, everyone=True)
+    if sure:
+        ways.append(f"every pod of the cluster through Service {svc.name} on {sure}")
+    elif maybe:
+        unsure.append(f"whether every pod may connect through Service {svc.name} is undecided")
+    return ways, unsure
