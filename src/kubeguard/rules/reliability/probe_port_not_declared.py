@@ -28,6 +28,11 @@ livenessProbe: {httpGet: {path: /healthz, port: htpp}}
 ports: [{name: http, containerPort: 8080}]
 livenessProbe: {httpGet: {path: /healthz, port: http}}
 ```
+
+## Differences from kube-linter
+liveness-port, readiness-port and startup-port also fail a numeric probe port the container
+does not list in `ports`.  The kubelet probes the number whatever `ports` says (the list is
+informational), so such a probe works and this rule passes it.
 """
 
 from __future__ import annotations

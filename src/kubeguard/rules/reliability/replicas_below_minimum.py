@@ -28,6 +28,14 @@ spec:
 ## Exceptions
 Singletons by design (leader-elected controllers, single-writer databases) should be exempted
 with a reason.
+
+## Differences from kube-score and Polaris
+deployment-replicas and deploymentMissingReplicas judge Deployments only (kube-score only those
+a Service targets); a single-replica StatefulSet, ReplicaSet or Argo Rollout is as much an
+outage on every drain, so this rule judges them too.  kube-score also counts an unset
+`spec.replicas` as unknown (it may be left to an autoscaler); the API server defaults it to 1,
+and an autoscaler in the input skips the workload here.  Severity is low, as the peers'
+warnings: availability, not security.
 """
 
 from __future__ import annotations
