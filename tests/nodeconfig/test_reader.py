@@ -78,7 +78,7 @@ def test_nodes_are_named_after_files_and_collisions_get_a_suffix(tmp_path):
 
 @pytest.mark.parametrize("text,message,line", [
     ("readOnlyPort: [unclosed\n", "YAML syntax error", 2),
-    ("apiVersion: v1\nkind: ConfigMap\n", "not a kubelet configuration", None),
+    ("apiVersion: v1\nkind: ConfigMap\n", "not a node configuration file", None),
     ("apiVersion: kubelet.config.k8s.io/v1alpha1\nkind: KubeletConfiguration\n",
      "apiVersion 'kubelet.config.k8s.io/v1alpha1' is not supported", None),
     (KC + "---\n" + KC, "2 kubelet configurations in one file", None),
@@ -97,7 +97,7 @@ def test_bad_input_is_one_line_naming_the_file(tmp_path, text, message, line):
 def test_missing_file_and_unscanned_cluster(tmp_path):
     report = CollectionReport()
     attach_node_configs([str(tmp_path / "nope.yaml")], {}, report, "c")
-    assert "cannot read kubelet configuration" in report.issues[0].one_line()
+    assert "cannot read --node-config file: No such file" in report.issues[0].one_line()
     cfg = _write(tmp_path, "k.yaml", KC)
     report = CollectionReport()
     two = {"a": ClusterFacts(name="a"), "b": ClusterFacts(name="b")}

@@ -1,4 +1,5 @@
-"""Kubelet configuration given on the command line: KubeletConfiguration files and configz JSON -> cluster facts.
+"""Node files given on the command line: kubelet configuration and flags, and the files kube-apiserver's
+flags name -> cluster facts.
 
 Inputs (``kubeguard scan --node-config SPEC``, repeatable)
 ----------------------------------------------------------
@@ -6,13 +7,23 @@ Inputs (``kubeguard scan --node-config SPEC``, repeatable)
 * ``NODE=FILE`` names the node; ``CLUSTER/NODE=FILE`` also names the cluster, which a
   scan of several clusters needs (with one cluster, or none, the file belongs to it).
 
-A file holds either a ``KubeletConfiguration`` (``kubelet.config.k8s.io/v1beta1``;
-YAML or JSON; in a multi-document file such as a kubeadm configuration, the one
-KubeletConfiguration document is used) or what ``kubectl get --raw
-/api/v1/nodes/NODE/proxy/configz`` prints (``{"kubeletconfig": {...}}``).  Several
-files for the same node are merged in the order given, like the kubelet merges its
-``--config-dir`` drop-ins (a JSON merge patch: mappings merge, lists and scalars are
-replaced).  A file that cannot be read or is neither shape is one line naming it.
+A file holds one of:
+
+* a ``KubeletConfiguration`` (``kubelet.config.k8s.io/v1beta1``; YAML or JSON; in a
+  multi-document file such as a kubeadm configuration, the one KubeletConfiguration
+  document is used) or what ``kubectl get --raw /api/v1/nodes/NODE/proxy/configz`` prints
+  (``{"kubeletconfig": {...}}``).  Several for the same node are merged in the order given,
+  like the kubelet merges its ``--config-dir`` drop-ins (a JSON merge patch: mappings merge,
+  lists and scalars are replaced);
+* the kubelet's command line: its systemd unit or drop-in, an environment file
+  (``kubeadm-flags.env``, ``/etc/default/kubelet``) or ``/proc/PID/cmdline``
+  (:mod:`kubeguard.collect.kubelet_flags`); the rules merge it with the node's
+  configuration as the kubelet does;
+* a file a kube-apiserver flag names: ``EncryptionConfiguration``, audit ``Policy``,
+  ``AdmissionConfiguration`` (:mod:`kubeguard.collect.apiserver_files`).  ``NODE`` is then the
+  control-plane node whose API server reads it; without one it is every API server's.
+
+A file that cannot be read or is none of these is one line naming it.
 
 Facts written (:class:`ClusterFacts.facts`)
 -------------------------------------------
@@ -27,6 +38,13 @@ Facts written (:class:`ClusterFacts.facts`)
     configz output}``: a KubeletConfiguration file has not been through the kubelet's defaulting
     (a zero ``streamingConnectionIdleTimeout`` there means the default), configz has.  Nodes
     read live have no entry.
+``kubeletFlags``
+    node -> ``{"args": the kubelet's flags, "file": the file(s), "complete": false for environment
+    files alone (a part of the command line), "unresolved": variables the unit uses that no file
+    defines}``.
+``apiserverFiles``
+    kube-apiserver flag (``encryption-provider-config``, ``audit-policy-file``,
+    ``admission-control-config-file``) -> node (``""`` for every API server) -> ``{"file", "config"}``.
 
 The secret-bearing fields, ``staticPodURLHeader`` (HTTP headers sent when fetching
 static pods, often an ``Authorization`` token) and its flag ``--manifest-url-header``, keep
@@ -53,8 +71,9 @@ from .yamlload import LoadError, load_all
 API_VERSION = "kubelet.config.k8s.io/v1beta1"
 KIND = "KubeletConfiguration"
 REDACTED = "<present; value not kept>"
-_EXPECTED = (f"not a kubelet configuration (expected kind: {KIND}, apiVersion: {API_VERSION}, or the configz "
-             'JSON {"kubeletconfig": {...}})')
+_EXPECTED = (f"not a node configuration file (expected a {KIND} ({API_VERSION}), the configz JSON "
+             '{"kubeletconfig": {...}}, a kubelet command line, unit or environment file, or an '
+             "EncryptionConfiguration, audit Policy or AdmissionConfiguration)")
 
 
 class NodeConfigError(Exception):
@@ -67,7 +86,7 @@ class NodeConfigError(Exception):
 
     def issue(self) -> InputIssue:
         return InputIssue(str(self), file=self.file, line=self.line, resource="kubelet",
-                          skipped="kubelet configuration from this file")
+                          skipped="node configuration from this file")
 
 
 def split_spec(spec: str) -> tuple[str | None, str | None, str]:
@@ -86,7 +105,7 @@ def _read(path: str) -> tuple[str, bytes]:
     try:
         return shown, FsPath(path).read_bytes()
     except OSError as exc:
-        raise NodeConfigError(f"cannot read kubelet configuration: {exc.strerror}", shown) from None
+        raise NodeConfigError(f"cannot read --node-config file: {exc.strerror}", shown) from None
 
 
 def _documents(data: bytes, shown: str) -> list[Any]:
