@@ -148,6 +148,9 @@ spec:
     [f] = by_rule(r)["ND004"]
     assert f.kind == "Pod" and f.path == "spec.containers[0].command[2]"
     assert _status(r, "ND001").status == "PASS"  # not UNKNOWN: the Pod's --config file is given
+    anonymous = _w(tmp_path, "config.yaml", KC + "authentication:\n  anonymous: {enabled: true}\n")
+    [a] = by_rule(scan([pod], [f"w1={anonymous}"]))["ND001"]  # decided by the file: the cluster, not the Pod
+    assert (a.kind, a.path, a.container) == ("Cluster", "kubelet.w1.authentication.anonymous.enabled", None)
 
 
 @pytest.mark.parametrize("text, message", [

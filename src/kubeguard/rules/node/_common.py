@@ -216,9 +216,10 @@ class Kubelet:
         return Value(value, s.shown(), s.path, not s.is_set)
 
     def fail(self, v: Value, message: str) -> Violation:
+        in_pod = bool(v.path) and v.path[0] not in ("kubelet", "kubeletFlags")  # decided by the Pod's flags
         return Violation(
-            f"{self.label}: {message}", v.path, container=self.container,
-            obj=self.obj, evidence={"node": self.node, "source": self.file or self.flags_file or self.origin,
+            f"{self.label}: {message}", v.path, container=self.container if in_pod else None,
+            obj=self.obj if in_pod else None, evidence={"node": self.node, "source": self.file or self.flags_file or self.origin,
                                     "setting": v.shown, "value": _plain(v.value), "default": v.is_default,
                                     **({"flags": self.flags_file} if self.flags_file and self.file else {})},
         )
@@ -304,16 +305,16 @@ def kubelets(cluster: ClusterInventory, facts: dict[str, Any]) -> list[Kubelet]:
         by_node[str(node)] = replace(k, **extra) if k else Kubelet(str(node), "flags", **extra)
     for node, why in unread.items():
         by_node.setdefault(str(node), Kubelet(str(node), "unread", unread=str(why)))
-    out = [by_node[n] for n in sorted(by_node)]
+    in_pods: list[Kubelet] = []
     for pod, c in _flag_kubelets(cluster):
         node = str(pod.spec.get("nodeName") or "")
         flags = parse(KUBELET, c.raw, c.base)
         k = by_node.get(node) if node else None
         if k is not None and k.flags is None and k.config is not None:  # the Pod's kubelet of a configured node
-            out[out.index(k)] = replace(k, flags=flags, obj=pod.obj, container=c.name)
+            by_node[node] = replace(k, flags=flags, obj=pod.obj, container=c.name)
         else:
-            out.append(Kubelet(node, "flags", flags=flags, obj=pod.obj, container=c.name))
-    return out
+            in_pods.append(Kubelet(node, "flags", flags=flags, obj=pod.obj, container=c.name))
+    return [by_node[n] for n in sorted(by_node)] + in_pods
 
 
 Check = Callable[[Kubelet, Any], Iterable[Violation]]  # (kubelet, RuleContext)
