@@ -14,7 +14,7 @@ import orjson
 import pytest
 
 from kubeguard.collect.cloud import CloudError, attach_cloud, eks
-from kubeguard.model import ClusterFacts, CollectionReport
+from kubeguard.model import CollectionReport
 
 from ..conftest import FIXTURES, SHARED
 
@@ -225,7 +225,8 @@ def test_gke_live_read_builds_the_request_and_prints_like_gcloud():
 def test_gke_api_error_is_one_line():
     from kubeguard.collect.cloud import gke
 
-    body = b'{"error": {"code": 404, "message": "Not found: projects/p/locations/l/clusters/x.", "status": "NOT_FOUND"}}'
+    body = (b'{"error": {"code": 404, "message": "Not found: projects/p/locations/l/clusters/x.", '
+            b'"status": "NOT_FOUND"}}')
     with pytest.raises(CloudError) as err:
         gke.fetch("p", "l", "x", client=_gke_client(_Answer(404, body)))
     line = str(err.value)  # the REST transport names the URL it called, gRPC does not

@@ -2,13 +2,10 @@
 
 Each document kind belongs to the flag that names it:
 
-==========================  ==============================================  ===================================
-kind                        apiVersion                                      flag
-==========================  ==============================================  ===================================
-``EncryptionConfiguration``  ``apiserver.config.k8s.io/v1``                  ``--encryption-provider-config``
-``Policy``                   ``audit.k8s.io/v1``                             ``--audit-policy-file``
-``AdmissionConfiguration``   ``apiserver.config.k8s.io/v1`` (or ``apiserver.k8s.io/v1alpha1``)  ``--admission-control-config-file``
-==========================  ==============================================  ===================================
+* ``EncryptionConfiguration`` (``apiserver.config.k8s.io/v1``): ``--encryption-provider-config``;
+* ``Policy`` (``audit.k8s.io/v1``): ``--audit-policy-file``;
+* ``AdmissionConfiguration`` (``apiserver.config.k8s.io/v1``, or the older ``apiserver.k8s.io/v1alpha1``):
+  ``--admission-control-config-file``.
 
 Only what decides the CIS items is kept, never a secret:
 

@@ -8,8 +8,8 @@ API server does; the first that covers Secrets (`secrets`, `*.` or `*.*`) decide
 its first provider is the one that encrypts new writes. It must be `kms`, `aescbc` or
 `secretbox`: `identity` stores Secrets in clear text, and `aesgcm` is not among the
 benchmark's providers (kube-bench rejects it; its keys must be rotated every 200,000
-writes). No entry for Secrets means they are not encrypted. Without `--encryption-provider-config` the rule fails; with it
-but without the file, it is UNKNOWN.
+writes). No entry for Secrets means they are not encrypted. Without
+`--encryption-provider-config` the rule fails; with it but without the file, it is UNKNOWN.
 
 ## Why it matters
 Secrets written with `identity` first are stored in etcd as plain text: every etcd

@@ -217,12 +217,12 @@ class Kubelet:
 
     def fail(self, v: Value, message: str) -> Violation:
         in_pod = bool(v.path) and v.path[0] not in ("kubelet", "kubeletFlags")  # decided by the Pod's flags
-        return Violation(
-            f"{self.label}: {message}", v.path, container=self.container if in_pod else None,
-            obj=self.obj if in_pod else None, evidence={"node": self.node, "source": self.file or self.flags_file or self.origin,
-                                    "setting": v.shown, "value": _plain(v.value), "default": v.is_default,
-                                    **({"flags": self.flags_file} if self.flags_file and self.file else {})},
-        )
+        evidence = {"node": self.node, "source": self.file or self.flags_file or self.origin, "setting": v.shown,
+                    "value": _plain(v.value), "default": v.is_default}
+        if self.flags_file and self.file:
+            evidence["flags"] = self.flags_file
+        return Violation(f"{self.label}: {message}", v.path, container=self.container if in_pod else None,
+                         obj=self.obj if in_pod else None, evidence=evidence)
 
 
 def _typed(raw: Any, field: Field) -> Any:
