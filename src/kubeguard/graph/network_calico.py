@@ -236,9 +236,14 @@ class _Ctx:
             return None
 
 
-def _cell_labels(cells: Any, c: int) -> Labels:
-    ns, labels = cells.keys[c][0], cells.keys[c][1]
-    return {**dict(labels), "projectcalico.org/namespace": ns, "projectcalico.org/orchestrator": "k8s"}
+def _cell_labels(cells: Any) -> list[Labels]:
+    """Per cell: pod labels plus the ones Calico adds (computed once per cells)."""
+    out = cells.__dict__.get("_calico_labels")
+    if out is None:
+        out = cells.__dict__["_calico_labels"] = [
+            {**dict(key[1]), "projectcalico.org/namespace": key[0], "projectcalico.org/orchestrator": "k8s"}
+            for key in cells.keys]
+    return out
 
 
 def _ns_labels(cells: Any, ns: str) -> Labels:
@@ -247,18 +252,35 @@ def _ns_labels(cells: Any, ns: str) -> Labels:
 
 def _pod_bits(cells: Any, sel: Selector | None, not_sel: Selector | None, ns_sel: Selector | None,
               scope: str | None, nets: IPSet | None, not_nets: IPSet | None) -> int:
-    """Pod cells (not hostNetwork) matching every given part of an entity rule."""
+    """Pod cells (not hostNetwork) matching every given part of an entity rule (cached per cells and parts)."""
     if ns_sel is not None and ns_sel.is_global:
         return 0
+    cache = cells.__dict__.setdefault("_calico", {})
+    key = tuple(x.text if isinstance(x, Selector) else x for x in (sel, not_sel, ns_sel, scope, nets, not_nets))
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache[key] = _match_cells(cells, sel, not_sel, ns_sel, scope, nets, not_nets)
+    return hit
+
+
+def _match_cells(cells: Any, sel: Selector | None, not_sel: Selector | None, ns_sel: Selector | None,
+                 scope: str | None, nets: IPSet | None, not_nets: IPSet | None) -> int:
+    if ns_sel is not None:  # namespaces first: a selector is evaluated once per namespace, not per pod
+        candidates = 0
+        for ns in cells.ns_labels:
+            if ns_sel.match(_ns_labels(cells, ns)):
+                candidates |= cells.ns_bits.get(ns, 0)
+    else:
+        candidates = cells.all if scope is None else cells.ns_bits.get(scope, 0)
+    candidates &= ~cells.host_bits
+    labels = _cell_labels(cells)
     bits = 0
-    for c in range(cells.n):
-        ns = cells.keys[c][0]
-        if scope is not None and ns_sel is None and ns != scope:
-            continue
-        if ns_sel is not None and not ns_sel.match(_ns_labels(cells, ns)):
-            continue
-        labels = _cell_labels(cells, c)
-        if sel is not None and not sel.match(labels) or not_sel is not None and not_sel.match(labels):
+    while candidates:
+        low = candidates & -candidates
+        candidates ^= low
+        c = low.bit_length() - 1
+        lab = labels[c]
+        if sel is not None and not sel.match(lab) or not_sel is not None and not_sel.match(lab):
             continue
         if nets is not None or not_nets is not None:
             ip = cells.pods[c][0].ip
@@ -269,8 +291,8 @@ def _pod_bits(cells: Any, sel: Selector | None, not_sel: Selector | None, ns_sel
                 inside = False
             if not inside:
                 continue
-        bits |= 1 << c
-    return bits & ~cells.host_bits
+        bits |= low
+    return bits
 
 
 def _nets(ctx: _Ctx, raw: Any, path: Path) -> IPSet | None:

@@ -94,14 +94,20 @@ def _matcher(sel: dict, namespace: str | None) -> tuple[Callable[[Any], int], bo
     norm, ok, keys = _normalise(sel)
     scoped = namespace is not None and _NS_KEY not in keys and not any(k.startswith(_NS_LABELS) for k in keys)
 
+    key = (repr(norm), namespace if scoped else None)
+
     def bits(cells: Any) -> int:
-        out = 0
-        for c in range(cells.n):
-            if scoped and cells.keys[c][0] != namespace:
-                continue
-            if selector_matches(norm, _identity(cells, c)):
-                out |= 1 << c
-        return out & ~cells.host_bits
+        cache = cells.__dict__.setdefault("_cilium", {})
+        hit = cache.get(key)
+        if hit is None:
+            hit = 0
+            for c in range(cells.n):
+                if scoped and cells.keys[c][0] != namespace:
+                    continue
+                if selector_matches(norm, _identity(cells, c)):
+                    hit |= 1 << c
+            hit = cache[key] = hit & ~cells.host_bits
+        return hit
 
     return bits, ok
 
