@@ -474,7 +474,6 @@ class _Evaluator:
                 default = "Deny" if bound != "high" else "Pass"
             self.tiers.append((name, default, sorted(pols, key=lambda q: q.sort_key)))
         self.tiers.sort(key=lambda t: (known.get(t[0], (float("-inf"),))[0], t[0]))
-        self.nps = [q for _, _, pols in self.tiers for q in pols if q.is_np]
         subject_mask = cells.all & ~cells.host_bits  # hostNetwork pods are node traffic (NP-48)
         if not p.standalone_pods_protected:
             subject_mask &= ~cells.standalone_bits
@@ -564,10 +563,6 @@ class _Evaluator:
         hit = (0, bits) if peer.undecided else (bits, c.host_bits if peer.hosts in ("local", "remote") else 0)
         self._peer_cache[key] = hit
         return hit
-
-    def peer_cells(self, q: Policy, peer: Peer) -> int:
-        """Cells the peer surely matches."""
-        return self.peer_match(q, peer)[0]
 
     def rule_cells(self, q: Policy, rule: PolicyRule) -> tuple[int, int]:
         """(cells the rule's peers surely match, cells they may match)."""
@@ -869,7 +864,7 @@ class NetworkGraph:
             self.practice, self.practice_hi = self.spec, self.spec_hi
         else:
             self.practice, self.practice_hi = self._evaluators(valid, False)
-        self.services = list(services)  # (Service object, its pods) for NP-32 and the VPC CNI's Service limits
+        self.services = list(services)  # Service objects: NP-32 and the VPC CNI's Service limits
         self._by_id = {p.id: p for p in pods}
         self._by_ip = {p.ip: p for p in pods if p.ip and not p.host_network}
         self._by_ns: dict[str, list[PodEndpoint]] = {}
@@ -888,10 +883,6 @@ class NetworkGraph:
             return lo, lo
         return (_Evaluator(self.cells, policies, self.profile, spec, "low", self.tiers),
                 _Evaluator(self.cells, policies, self.profile, spec, "high", self.tiers))
-
-    @property
-    def has_undecided(self) -> bool:
-        return self.spec_hi is not self.spec or self.practice_hi is not self.practice
 
     # --- lookups --------------------------------------------------------------------------
     def problems(self) -> list[PolicyProblem]:
@@ -1056,9 +1047,6 @@ class NetworkGraph:
     def allowed_ports(self, src: Endpoint, dst: Endpoint, practice: bool = True) -> PortSet:
         """Ports surely allowed (see :meth:`ports` for the undecided ones)."""
         return self.ports(src, dst, practice)[0]
-
-    def undecided_ports(self, src: Endpoint, dst: Endpoint, practice: bool = True) -> PortSet:
-        return self.ports(src, dst, practice)[1]
 
     def egress_ip_partition(self, pod: PodEndpoint, space: IPSet, practice: bool = False) -> list[tuple[IPSet, PortSet]]:
         ev = self.practice if practice else self.spec
