@@ -69,3 +69,15 @@ def test_no_process_to_be_had_means_reading_in_one_process(tmp_path, small_thres
     monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(OSError(11, "no processes")))
     ms = read_paths([str(tmp_path)], "c", parallel=True)
     assert [o.name for o in ms.objects] == ["c0", "c1", "c2"] and not ms.report.issues
+
+
+@pytest.mark.parametrize("parallel_read", [False, True])
+def test_progress_counts_files_up_to_the_total(tmp_path, small_threshold, parallel_read):
+    for i in range(6):
+        (tmp_path / f"f{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
+    (tmp_path / "notes.txt").write_text("not a manifest")
+    seen: list[tuple[int, int]] = []
+    ms = read_paths([str(tmp_path)], "c", parallel=parallel_read, on_progress=lambda d, t: seen.append((d, t)))
+    assert len(ms.objects) == 6
+    assert seen[-1] == (6, 6) and all(t == 6 for _, t in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)  # never goes back

@@ -135,8 +135,10 @@ def scan(
             raise UsageError("--kubeconfig, --context, --all-contexts, --in-cluster and -n/--exclude-namespace "
                              "read live clusters; do not give PATHs with them")
         from ..collect.files import read_paths
+        from .pipeline import reading_progress
 
-        ms = read_paths(paths, cluster)
+        with reading_progress(opts) as on_progress:
+            ms = read_paths(paths, cluster, on_progress=on_progress)
         if any(o.source.origin == "snapshot" for o in ms.objects) or ms.clusters:
             opts.inputs["mode"] = "snapshot" if all(o.source.origin == "snapshot" for o in ms.objects) else "mixed"
         return execute(ms, cluster, opts)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Callable
+from typing import Callable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
@@ -145,6 +147,29 @@ def build_settings(opts: ScanOptions, cfg: FileConfig) -> Settings:
         include_passed=opts.include_passed or bool(cfg.scan.get("include-passed")),
         frameworks=tuple(opts.frameworks or cfg.scan.get("frameworks") or ()),
     )
+
+
+@contextmanager
+def reading_progress(opts: ScanOptions) -> Iterator[Callable[[int, int], None] | None]:
+    """A "Reading manifests" bar on stderr (interactive only), fed by ``read_paths(on_progress=...)``.
+
+    Redrawn on each update rather than by a timer thread, so the reader may fork a helper.
+    """
+    if not (opts.progress and sys.stderr.isatty()):
+        yield None
+        return
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console(), transient=True, auto_refresh=False) as progress:
+        task = progress.add_task("Reading manifests", total=None)
+        last = [0.0]
+
+        def update(done: int, total: int) -> None:  # at most ~10 redraws a second: files can be tiny
+            now = time.monotonic()
+            if now - last[0] >= 0.1 or done == total:
+                last[0] = now
+                progress.update(task, completed=done, total=total, refresh=True)
+
+        yield update
 
 
 def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import orjson
 
@@ -94,11 +94,12 @@ def display_path(p: str) -> str:
 
 
 def read_paths(paths: Iterable[str], cluster: str, stdin_text: str | None = None,
-               parallel: bool = True) -> ManifestSet:
+               parallel: bool = True, on_progress: Callable[[int, int], None] | None = None) -> ManifestSet:
     """Read every path: files, directories (recursive), ``-`` for stdin, charts, kustomizations.
 
     Inputs are listed first and read in that order; with ``parallel``, plain files
     may be parsed ahead on a second core (:mod:`.parallel`), with the same result.
+    ``on_progress(files done, files)`` is called as files are read.
     """
     steps: list[tuple[str, Any]] = []
     for p in paths:
@@ -112,13 +113,21 @@ def read_paths(paths: Iterable[str], cluster: str, stdin_text: str | None = None
             _plan_dir(steps, fp)
         else:
             steps.append(("file", fp))
+    total = sum(1 for kind, _ in steps if kind == "file")
+    done = 0  # files read, as last reported
     ahead: dict[FsPath, ManifestSet] = {}
     if parallel:
         from .parallel import read_ahead
 
+        def read_one_more(n: int) -> None:
+            nonlocal done
+            done = n
+            on_progress(n, total)
+
         plain = [fp for kind, fp in steps if kind == "file" and not _is_snapshot(fp)]
-        ahead = read_ahead(plain, lambda fp: _read_one(fp, cluster))
+        ahead = read_ahead(plain, lambda fp: _read_one(fp, cluster), read_one_more if on_progress else None)
     out = ManifestSet()
+    merged = 0
     for kind, arg in steps:
         if kind == "stdin":
             text = stdin_text if stdin_text is not None else sys.stdin.read()
@@ -136,6 +145,11 @@ def read_paths(paths: Iterable[str], cluster: str, stdin_text: str | None = None
             out.report.merge(part.report)
         else:
             _read_file(out, arg, cluster)
+        if kind == "file" and on_progress is not None:
+            merged += 1
+            if merged > done:  # files read ahead were reported already
+                done = merged
+                on_progress(done, total)
     return out
 
 

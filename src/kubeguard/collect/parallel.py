@@ -28,11 +28,13 @@ _SOURCE_FIELDS = Source.__slots__
 _ISSUE_FIELDS = InputIssue.__slots__
 
 
-def read_ahead(files: Sequence[FsPath], read_one: Callable[[FsPath], "ManifestSet"]) -> dict[FsPath, "ManifestSet"]:
+def read_ahead(files: Sequence[FsPath], read_one: Callable[[FsPath], "ManifestSet"],
+               on_read: Callable[[int], None] | None = None) -> dict[FsPath, "ManifestSet"]:
     """Each file's :class:`ManifestSet`, read with ``read_one``; the second half by size in a helper.
 
     Returns an empty mapping when splitting does not pay; the caller then reads
     every file itself.  Files missing from the result must be read by the caller.
+    ``on_read(n)`` is called in this process only, after each of its own files.
     """
     sizes = [_size(f) for f in files]
     total = sum(sizes)
@@ -52,7 +54,11 @@ def read_ahead(files: Sequence[FsPath], read_one: Callable[[FsPath], "ManifestSe
     except OSError:  # no process to be had: the caller reads every file
         return {}
     try:
-        out = {f: read_one(f) for f in mine}
+        out = {}
+        for n, f in enumerate(mine, 1):
+            out[f] = read_one(f)
+            if on_read is not None:
+                on_read(n)
         payload = helper.result()
     finally:
         helper.stop()
