@@ -136,6 +136,19 @@ class Http:
 
     def get(self, path: str, query: list[tuple[str, Any]] | None = None, accept: str = JSON) -> bytes:
         self.limiter.acquire()
+        if hasattr(self.api, "param_serialize"):
+            status, body = self._get(path, query, accept)
+        else:
+            status, body = self._get_before_37(path, query, accept)
+        with self._lock:
+            self.requests += 1
+            self.bytes += len(body)
+        if not 200 <= status < 300:
+            raise ApiError(http_reason(status, body), status)
+        return body
+
+    def _get(self, path: str, query: list[tuple[str, Any]] | None, accept: str) -> tuple[int, bytes]:
+        """kubernetes >= 37 (OpenAPI generator 7): every status comes back as a response."""
         resp = None
         try:
             method, url, headers, _, _ = self.api.param_serialize(
@@ -143,18 +156,44 @@ class Http:
                 auth_settings=["BearerToken"])
             resp = self.api.call_api(method, url, header_params=headers,
                                      _request_timeout=(self.timeout, self.timeout))
-            body = resp.read()
+            return resp.status, resp.read()
         except Exception as exc:  # noqa: BLE001 - every transport failure becomes one line
             raise ApiError(transport_reason(exc, self.timeout)) from None
         finally:
             if resp is not None:
                 resp.response.release_conn()
-        with self._lock:
-            self.requests += 1
-            self.bytes += len(body)
-        if not 200 <= resp.status < 300:
-            raise ApiError(http_reason(resp.status, body), resp.status)
-        return body
+
+    def _get_before_37(self, path: str, query: list[tuple[str, Any]] | None, accept: str) -> tuple[int, bytes]:
+        """kubernetes <= 36: a non-2xx status is raised as ApiException carrying status and body.
+
+        Supported because botocore (the ``aws`` extra) still caps python-dateutil below 3,
+        which kubernetes 37 requires; ``kubeguard[live,aws]`` resolves to an older client.
+        """
+        from kubernetes.client.exceptions import ApiException
+
+        resp = None
+        headers = {"Accept": accept}
+        # these releases' kubeconfig loader stores the token under "authorization" while their
+        # auth settings look for "BearerToken": set the header ourselves (refresh hook included)
+        cfg = self.api.configuration
+        token = cfg.get_api_key_with_prefix("authorization") or cfg.get_api_key_with_prefix("BearerToken")
+        if token:
+            headers["Authorization"] = token
+        try:
+            resp = self.api.call_api(path, "GET", query_params=query or [], header_params=headers,
+                                     auth_settings=[], _preload_content=False,
+                                     _return_http_data_only=True, _request_timeout=(self.timeout, self.timeout))
+            return resp.status, resp.data
+        except ApiException as exc:
+            if exc.status:
+                body = exc.body if isinstance(exc.body, bytes) else str(exc.body or "").encode()
+                return exc.status, body
+            raise ApiError(transport_reason(exc, self.timeout)) from None
+        except Exception as exc:  # noqa: BLE001 - every transport failure becomes one line
+            raise ApiError(transport_reason(exc, self.timeout)) from None
+        finally:
+            if resp is not None:
+                resp.release_conn()
 
     def get_json(self, path: str, query: list[tuple[str, Any]] | None = None, accept: str = JSON) -> Any:
         body = self.get(path, query, accept)
