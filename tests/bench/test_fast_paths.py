@@ -71,3 +71,14 @@ def test_service_pod_index_equals_scanning_every_pod(corpus):
         assert [id(p) for p in got] == [id(p) for p in expected], svc
         matched += bool(got)
     assert matched > 100
+
+
+def test_declaring_groups_cover_every_kind_that_declares_secrets():
+    """The group pre-filter of declared_secrets must list every group _declared_names handles."""
+    import inspect
+    import re
+
+    from kubeguard.rules._helpers import refs
+
+    handled = set(re.findall(r'group == "([^"]+)"', inspect.getsource(refs._declared_names)))
+    assert handled and handled <= refs._DECLARING_GROUPS, handled - refs._DECLARING_GROUPS

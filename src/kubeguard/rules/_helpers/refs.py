@@ -221,6 +221,11 @@ def undecidable_reason(res: Resolution, what: str) -> str:
     return f"{what} are not in the scanned folder"
 
 
+# API groups of the kinds _declared_names knows: other objects are skipped without a look at their spec
+_DECLARING_GROUPS = frozenset({"cert-manager.io", "external-secrets.io", "bitnami.com", "secrets.hashicorp.com",
+                               "onepassword.com", "secrets-store.csi.x-k8s.io"})
+
+
 def _declared_names(obj: K8sObject) -> Iterator[Any]:
     """Names of the Secrets ``obj`` makes its operator create (nothing for other kinds)."""
     group, kind, spec = obj.group, obj.kind, obj.spec
@@ -248,7 +253,8 @@ def _declared_names(obj: K8sObject) -> Iterator[Any]:
 
 def declared_secrets(cluster: ClusterInventory, namespace: str | None) -> set[str]:
     """Secrets of ``namespace`` that other objects of the input declare (see the module doc)."""
-    return {n for o in cluster.in_namespace(namespace) for n in _declared_names(o) if isinstance(n, str) and n}
+    return {n for o in cluster.in_namespace(namespace) if o.group in _DECLARING_GROUPS
+            for n in _declared_names(o) if isinstance(n, str) and n}
 
 
 def secret_writer(graph: Any, cluster: ClusterInventory, origin: K8sObject) -> str | None:
