@@ -105,6 +105,28 @@ def disallowed_profile(sc: dict[str, Any], field: str, allowed: frozenset[str]) 
     return f"sets securityContext.{field}.type to {t!r}"
 
 
+def disallowed_profiles(pod: PodSpecView, field: str, allowed: frozenset[str]) -> Iterator[Violation]:
+    """The pod's and every container's ``securityContext.<field>`` set to a type outside ``allowed``."""
+    v = disallowed_profile(pod.security_context, field, allowed)
+    if v is not None:
+        yield Violation(f"pod {v}", pod.path("securityContext", field, "type"))
+    for c in pod.all_containers():
+        v = disallowed_profile(c.security_context, field, allowed)
+        if v is not None:
+            yield Violation(f"container {c.name!r} {v}", c.path("securityContext", field, "type"), container=c.name)
+
+
+def containers_not_set_to(pod: PodSpecView, field: str, wanted: bool) -> Iterator[Violation]:
+    """Containers whose ``securityContext.<field>`` is not ``wanted`` (unset counts: the default is the other value)."""
+    for c in pod.all_containers():
+        v = c.security_context.get(field)
+        if v is wanted:
+            continue
+        msg = (f"container {c.name!r} sets securityContext.{field} to {shown(v)}" if v is not None
+               else f"container {c.name!r} does not set securityContext.{field} to {shown(wanted)}")
+        yield Violation(msg, c.path("securityContext", field), container=c.name)
+
+
 def container_ports(container: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(index, port)`` of each entry of the container's ``ports``, indexes as in the manifest."""
     ports = container.raw.get("ports")

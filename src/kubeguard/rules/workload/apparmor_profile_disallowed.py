@@ -51,7 +51,7 @@ from kubeguard.rules._helpers.pss import (
     apparmor_annotation_allowed,
     metadata_path,
 )
-from kubeguard.rules._helpers.securitycontext import disallowed_profile
+from kubeguard.rules._helpers.securitycontext import disallowed_profiles
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -79,14 +79,7 @@ META = RuleMeta(
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
-    v = disallowed_profile(pod.security_context, "appArmorProfile", APPARMOR_TYPES)
-    if v is not None:
-        yield Violation(f"pod {v}", pod.path("securityContext", "appArmorProfile", "type"))
-    for c in pod.all_containers():
-        v = disallowed_profile(c.security_context, "appArmorProfile", APPARMOR_TYPES)
-        if v is not None:
-            yield Violation(f"container {c.name!r} {v}", c.path("securityContext", "appArmorProfile", "type"),
-                            container=c.name)
+    yield from disallowed_profiles(pod, "appArmorProfile", APPARMOR_TYPES)
     for key, value in pod.annotations.items():
         if isinstance(key, str) and key.startswith(APPARMOR_ANNOTATION_PREFIX) and not apparmor_annotation_allowed(value):
             container = key[len(APPARMOR_ANNOTATION_PREFIX):]

@@ -42,7 +42,7 @@ from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
 from kubeguard.rules._helpers.pss import policy_version, windows_exempt
-from kubeguard.rules._helpers.securitycontext import shown
+from kubeguard.rules._helpers.securitycontext import containers_not_set_to
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -70,10 +70,4 @@ META = RuleMeta(
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     if windows_exempt(pod.spec, policy_version(ctx)):
         return
-    for c in pod.all_containers():
-        v = c.security_context.get("allowPrivilegeEscalation")
-        if v is False:
-            continue
-        msg = (f"container {c.name!r} sets securityContext.allowPrivilegeEscalation to {shown(v)}" if v is not None
-               else f"container {c.name!r} does not set securityContext.allowPrivilegeEscalation to false")
-        yield Violation(msg, c.path("securityContext", "allowPrivilegeEscalation"), container=c.name)
+    yield from containers_not_set_to(pod, "allowPrivilegeEscalation", False)

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
 from kubeguard.rules._helpers.pss import SECCOMP_TYPES
-from kubeguard.rules._helpers.securitycontext import disallowed_profile
+from kubeguard.rules._helpers.securitycontext import disallowed_profiles
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -63,12 +63,5 @@ META = RuleMeta(
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
-    v = disallowed_profile(pod.security_context, "seccompProfile", SECCOMP_TYPES)
-    if v is not None:
-        yield Violation(f"pod {v}", pod.path("securityContext", "seccompProfile", "type"))
-    for c in pod.all_containers():
-        v = disallowed_profile(c.security_context, "seccompProfile", SECCOMP_TYPES)
-        if v is not None:
-            yield Violation(f"container {c.name!r} {v}", c.path("securityContext", "seccompProfile", "type"),
-                            container=c.name)
+    yield from disallowed_profiles(pod, "seccompProfile", SECCOMP_TYPES)
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
-from kubeguard.rules._helpers.securitycontext import is_windows, shown
+from kubeguard.rules._helpers.securitycontext import containers_not_set_to, is_windows
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -68,10 +68,4 @@ META = RuleMeta(
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     if is_windows(pod.spec):
         return
-    for c in pod.all_containers():
-        v = c.security_context.get("readOnlyRootFilesystem")
-        if v is True:
-            continue
-        msg = (f"container {c.name!r} sets securityContext.readOnlyRootFilesystem to {shown(v)}" if v is not None
-               else f"container {c.name!r} does not set securityContext.readOnlyRootFilesystem to true")
-        yield Violation(msg, c.path("securityContext", "readOnlyRootFilesystem"), container=c.name)
+    yield from containers_not_set_to(pod, "readOnlyRootFilesystem", True)
