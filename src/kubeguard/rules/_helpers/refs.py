@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator
 
 from kubeguard.graph.rbac import Identity
 from kubeguard.graph.rbac_match import Request
-from kubeguard.model import ClusterInventory, ContainerView, K8sObject, Path, PodSpecView
+from kubeguard.model import ClusterInventory, ContainerView, K8sObject, NotEvaluated, Path, PodSpecView, Violation
 
 from .serviceaccounts import service_account_name
 from .workloads import inventory_is_complete, nearness, objects_in, same_input
@@ -219,6 +219,21 @@ def undecidable_reason(res: Resolution, what: str) -> str:
     if res.writer is not None:
         return f"{what} are not in the scanned folder, and ServiceAccount {res.writer} may create Secrets at run time"
     return f"{what} are not in the scanned folder"
+
+
+def missing_references(pod: PodSpecView, ctx: Any, refs: list[Ref], what: str) -> Iterator[Violation]:
+    """A violation per reference of ``refs`` (made by ``pod``) to an object or key that does not exist.
+
+    When none is missing but some cannot be judged from the input, UNKNOWN, naming them as
+    ``what`` ("the referenced ConfigMaps").  The RBAC graph is built only for Secret references.
+    """
+    if not refs:
+        return
+    res = resolve(ctx.cluster, pod.obj, refs, lambda: ctx.graph("rbac"))
+    if not res.missing and res.undecidable:
+        raise NotEvaluated(undecidable_reason(res, what))
+    for ref, problem in res.missing:
+        yield Violation(problem, ref.path, container=ref.container)
 
 
 # API groups of the kinds _declared_names knows: other objects are skipped without a look at their spec

@@ -32,8 +32,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubeguard.model import NotEvaluated, PodSpecView, Violation
-from kubeguard.rules._helpers.refs import pod_refs, resolve
+from kubeguard.model import PodSpecView, Violation
+from kubeguard.rules._helpers.refs import missing_references, pod_refs
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -57,10 +57,4 @@ META = RuleMeta(
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     refs = [r for r in pod_refs(pod) if r.kind == "ConfigMap"]
-    if not refs:
-        return
-    res = resolve(ctx.cluster, pod.obj, refs)
-    if not res.missing and res.undecidable:
-        raise NotEvaluated("the referenced ConfigMaps are not in the scanned folder")
-    for ref, problem in res.missing:
-        yield Violation(problem, ref.path, container=ref.container)
+    yield from missing_references(pod, ctx, refs, "the referenced ConfigMaps")

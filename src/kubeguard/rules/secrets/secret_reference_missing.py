@@ -38,8 +38,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubeguard.model import NotEvaluated, PodSpecView, Violation
-from kubeguard.rules._helpers.refs import pod_refs, resolve, undecidable_reason
+from kubeguard.model import PodSpecView, Violation
+from kubeguard.rules._helpers.refs import missing_references, pod_refs
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -63,10 +63,4 @@ META = RuleMeta(
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     refs = [r for r in pod_refs(pod) if r.kind == "Secret" and r.via != "imagePullSecrets"]
-    if not refs:
-        return
-    res = resolve(ctx.cluster, pod.obj, refs, lambda: ctx.graph("rbac"))
-    if not res.missing and res.undecidable:
-        raise NotEvaluated(undecidable_reason(res, "the referenced Secrets"))
-    for ref, problem in res.missing:
-        yield Violation(problem, ref.path, container=ref.container)
+    yield from missing_references(pod, ctx, refs, "the referenced Secrets")

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubeguard.model import NotEvaluated, PodSpecView, Violation
-from kubeguard.rules._helpers.refs import resolve, volume_refs
+from kubeguard.model import PodSpecView, Violation
+from kubeguard.rules._helpers.refs import missing_references, volume_refs
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -52,10 +52,4 @@ META = RuleMeta(
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     refs = [r for r in volume_refs(pod) if r.kind == "PersistentVolumeClaim"]
-    if not refs:
-        return
-    res = resolve(ctx.cluster, pod.obj, refs)
-    if not res.missing and res.undecidable:
-        raise NotEvaluated("the referenced PersistentVolumeClaims are not in the scanned folder")
-    for ref, problem in res.missing:
-        yield Violation(problem, ref.path)
+    yield from missing_references(pod, ctx, refs, "the referenced PersistentVolumeClaims")
