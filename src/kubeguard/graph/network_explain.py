@@ -306,17 +306,18 @@ def explain(g: NetworkGraph, src: Endpoint, dst: Endpoint, protocol: str = "TCP"
     spec_allowed, spec_undecided = _state(spec_lo, spec_u, want)
     lo, u = g.ports(src, dst, True)
     allowed, undecided = _state(lo, u, want)
-    _, reasons = walk(g, src, dst, want, what, practice=False, locate=locate)
     practice_differs = g.practice is not g.spec and (allowed, undecided) != (spec_allowed, spec_undecided)
+    # the CNI's own policies decide in practice only: their walk explains even an answer the spec shares
+    practice_walk = practice_differs or (g.practice is not g.spec and any(q.vendor for q in g.practice.policies))
+    _, reasons = walk(g, src, dst, want, what, practice=practice_walk, locate=locate)
     if practice_differs:
-        _, practice_reasons = walk(g, src, dst, want, what, practice=True, locate=locate)
         state = "undecided" if undecided else "allowed" if allowed else "denied"
         spec_state = "undecided" if spec_undecided else "allowed" if spec_allowed else "denied"
         head = Reason("cni", "caveat", f"{state} in practice on {g.profile.title}, {spec_state} by the policies as "
                                        f"written")
-        reasons = [head] + practice_reasons
+        reasons = [head] + reasons
     if undecided or spec_undecided:  # the high walk names what could still allow it
-        _, more = walk(g, src, dst, want, what, practice=practice_differs, locate=locate, high=True)
+        _, more = walk(g, src, dst, want, what, practice=practice_walk, locate=locate, high=True)
         reasons += [r for r in more if r.decision == "undecided" and r not in reasons]
     np32 = _source_rewritten(g, src, dst, want, allowed) if not undecided else []
     if np32:
