@@ -151,6 +151,31 @@ def node_pools(c: Cloud) -> list[tuple[str, dict[str, Any], tuple[str | int, ...
     return [(str(p.get("name")), p, (key, i), None, "cluster") for i, p in enumerate(pools) if isinstance(p, dict)]
 
 
+def eks_auto_mode(c: Cloud) -> bool:
+    """EKS Auto Mode (``computeConfig.enabled``): AWS runs and upgrades the nodes, outside any node group."""
+    return c.value("computeConfig", "enabled") is True
+
+
+def eks_nodegroups(c: Cloud) -> list[dict[str, Any]]:
+    """The EKS cluster's managed node groups, none in Auto Mode; UNKNOWN when they were not exported."""
+    if eks_auto_mode(c):
+        return []
+    if not c.has("nodegroup"):
+        raise c.unknown("node groups (aws eks describe-nodegroup)", "nodegroup")
+    return c.facts.get("nodegroups") or []
+
+
+def gke_autopilot(c: Cloud) -> bool:
+    """GKE Autopilot: Google runs the nodes with a fixed hardened configuration."""
+    return c.value("autopilot", "enabled") is True
+
+
+def gke_standard_node_pools(c: Cloud) -> list[dict[str, Any]]:
+    """The node pools of a described GKE cluster, none on Autopilot; UNKNOWN without the description."""
+    c.require("name")
+    return [] if gke_autopilot(c) else c.value("nodePools", default=[])
+
+
 def public_endpoint(c: Cloud) -> tuple[bool | None, tuple[str | int, ...], Any, dict[str, Any]]:
     """Whether the API server has a public endpoint: (public?, deciding path, value, other fields).
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import Violation
-from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider
+from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider, gke_standard_node_pools
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -49,10 +49,7 @@ applies = applies_to("gke")
 
 
 def _gke(c: Cloud, params) -> Iterator[Violation]:
-    c.require("name")
-    if c.value("autopilot", "enabled") is True:
-        return
-    for i, p in enumerate(c.value("nodePools", default=[])):
+    for i, p in enumerate(gke_standard_node_pools(c)):
         if c.at(p, ("management", "autoRepair")) is not True:
             yield c.fail(f"node pool {p.get('name')} has auto-repair off", ("nodePools", i, "management", "autoRepair"),
                          c.at(p, ("management", "autoRepair")))

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, Violation
-from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider
+from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider, eks_nodegroups, gke_standard_node_pools
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -67,13 +67,9 @@ applies = applies_to()
 
 
 def _eks(c: Cloud, params) -> Iterator[Violation]:
-    if c.value("computeConfig", "enabled") is True:
-        return
-    if not c.has("nodegroup"):
-        raise c.unknown("node groups (aws eks describe-nodegroup)", "nodegroup")
     templates = c.facts.get("launchTemplates") or {}
     unknown = []
-    for ng in c.facts.get("nodegroups") or []:
+    for ng in eks_nodegroups(c):
         name = ng.get("nodegroupName")
         lt = ng.get("launchTemplate") or {}
         version = templates.get(str(lt.get("id")), {}).get(str(lt.get("version")))
@@ -103,10 +99,7 @@ def _aks(c: Cloud, params) -> Iterator[Violation]:
 
 
 def _gke(c: Cloud, params) -> Iterator[Violation]:
-    c.require("name")
-    if c.value("autopilot", "enabled") is True:
-        return
-    for i, p in enumerate(c.value("nodePools", default=[])):
+    for i, p in enumerate(gke_standard_node_pools(c)):
         mode = c.at(p, ("config", "workloadMetadataConfig", "mode"))
         if mode != "GKE_METADATA":
             yield c.fail(f"node pool {p.get('name')} exposes the VM metadata server to pods",

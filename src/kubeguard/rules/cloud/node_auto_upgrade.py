@@ -29,7 +29,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import Violation
-from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider
+from kubeguard.rules._helpers.cloud import (
+    Cloud,
+    applies_to,
+    by_provider,
+    eks_auto_mode,
+    eks_nodegroups,
+    gke_standard_node_pools,
+)
 from kubeguard.rules._helpers.support_calendar import minor_of
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
@@ -66,12 +73,10 @@ AKS_OS_CHANNELS = ("NodeImage", "SecurityPatch")
 
 
 def _eks(c: Cloud, params) -> Iterator[Violation]:
-    if c.value("computeConfig", "enabled") is True:
+    if eks_auto_mode(c):
         return
     version = c.require("version")
-    if not c.has("nodegroup"):
-        raise c.unknown("node groups (aws eks describe-nodegroup)", "nodegroup")
-    for ng in c.facts.get("nodegroups") or []:
+    for ng in eks_nodegroups(c):
         if minor_of(ng.get("version")) != minor_of(version):
             yield c.fail(f"node group {ng.get('nodegroupName')} runs {ng.get('version')} under a {version} "
                          "control plane", ("version",), ng.get("version"), part="nodegroup", root="nodegroup",
@@ -90,10 +95,7 @@ def _aks(c: Cloud, params) -> Iterator[Violation]:
 
 
 def _gke(c: Cloud, params) -> Iterator[Violation]:
-    c.require("name")
-    if c.value("autopilot", "enabled") is True:
-        return
-    for i, p in enumerate(c.value("nodePools", default=[])):
+    for i, p in enumerate(gke_standard_node_pools(c)):
         if c.at(p, ("management", "autoUpgrade")) is not True:
             yield c.fail(f"node pool {p.get('name')} has auto-upgrade off", ("nodePools", i, "management", "autoUpgrade"),
                          c.at(p, ("management", "autoUpgrade")))

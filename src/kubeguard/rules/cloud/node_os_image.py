@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, Violation
-from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider
+from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider, eks_nodegroups, gke_standard_node_pools
 from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
 
 META = RuleMeta(
@@ -69,12 +69,8 @@ applies = applies_to()
 
 
 def _eks(c: Cloud, params) -> Iterator[Violation]:
-    if c.value("computeConfig", "enabled") is True:
-        return
-    if not c.has("nodegroup"):
-        raise c.unknown("node groups (aws eks describe-nodegroup)", "nodegroup")
     custom = []
-    for ng in c.facts.get("nodegroups") or []:
+    for ng in eks_nodegroups(c):
         ami = str(ng.get("amiType") or "")
         if ami == "CUSTOM":
             custom.append(str(ng.get("nodegroupName")))
@@ -95,10 +91,7 @@ def _aks(c: Cloud, params) -> Iterator[Violation]:
 
 
 def _gke(c: Cloud, params) -> Iterator[Violation]:
-    c.require("name")
-    if c.value("autopilot", "enabled") is True:
-        return
-    for i, p in enumerate(c.value("nodePools", default=[])):
+    for i, p in enumerate(gke_standard_node_pools(c)):
         image = str(c.at(p, ("config", "imageType")) or "")
         if image.upper().startswith("WINDOWS"):
             continue

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import Violation
-from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider
+from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider, eks_nodegroups
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -59,11 +59,7 @@ applies = applies_to("eks", "aks")
 
 
 def _eks(c: Cloud, params) -> Iterator[Violation]:
-    if c.value("computeConfig", "enabled") is True:
-        return
-    if not c.has("nodegroup"):
-        raise c.unknown("node groups (aws eks describe-nodegroup)", "nodegroup")
-    for ng in c.facts.get("nodegroups") or []:
+    for ng in eks_nodegroups(c):
         remote = ng.get("remoteAccess") or {}
         if remote.get("ec2SshKey"):
             open_to_all = not remote.get("sourceSecurityGroups")

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import Violation
-from kubeguard.rules._helpers.cloud import MISSING, Cloud, applies_to, by_provider
+from kubeguard.rules._helpers.cloud import MISSING, Cloud, applies_to, by_provider, eks_nodegroups
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -65,14 +65,11 @@ applies = applies_to()
 
 
 def _eks(c: Cloud, params) -> Iterator[Violation]:
-    if c.value("computeConfig", "enabled") is True:
-        return  # Auto Mode nodes are launched without public addresses in the cluster's subnets
-    if not c.has("nodegroup"):
-        raise c.unknown("node groups (aws eks describe-nodegroup)", "nodegroup")
+    nodegroups = eks_nodegroups(c)  # none in Auto Mode: its nodes get no public addresses in the cluster's subnets
     subnets = c.facts.get("subnets")
     templates = c.facts.get("launchTemplates") or {}
     unknown: list[str] = []
-    for ng in c.facts.get("nodegroups") or []:
+    for ng in nodegroups:
         name = ng.get("nodegroupName")
         lt = ng.get("launchTemplate") or {}
         version = templates.get(str(lt.get("id")), {}).get(str(lt.get("version")))

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import Violation
-from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider
+from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider, gke_autopilot
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -94,7 +94,7 @@ def _aks(c: Cloud, params) -> Iterator[Violation]:
 
 def _gke(c: Cloud, params) -> Iterator[Violation]:
     c.require("name")
-    if c.value("autopilot", "enabled") is True:
+    if gke_autopilot(c):
         return  # Autopilot always runs Workload Identity
     pool = c.value("workloadIdentityConfig", "workloadPool")
     if not pool:
