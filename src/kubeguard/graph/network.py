@@ -648,7 +648,7 @@ class _Evaluator:
         for peers, action in groups:
             r = numeric if numeric is not None and not peers & self._pod_peer_cells(q, rule) else rule
             if direction == "ingress" or not r.has_named_ports:
-                sig = self._ingress_sig(q, subject) if direction == "ingress" else None
+                sig = self.ingress_sig(q, subject) if direction == "ingress" else None
                 out.append((peers, self.rule_ports(r, sig), action))
                 continue
             for sig, sb in self.cells.sig_bits.items():
@@ -665,7 +665,7 @@ class _Evaluator:
                 out |= s | m
         return out
 
-    def _ingress_sig(self, q: Policy, subject: int) -> PortSig:
+    def ingress_sig(self, q: Policy, subject: int) -> PortSig:
         """The named ports an ingress rule resolves against: the destination pod's; on the VPC CNI those of every
         pod the policy selects (its controller resolves them once per policy and programs them on each pod)."""
         if not self.profile_named_pods or q.vendor:

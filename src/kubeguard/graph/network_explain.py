@@ -180,7 +180,7 @@ class _Walk:
                     if not ev.rule_applies(rule, cell):
                         continue
                     peer, maybe = self.matching_peer(q, rule, other, node)
-                    rdst = ev._ingress_sig(q, cell) if direction == "ingress" else dst_ports
+                    rdst = ev.ingress_sig(q, cell) if direction == "ingress" else dst_ports
                     named = not ev.profile_named_pods or q.vendor != "" or self._pod_peer_hit(q, rule, other, node)
                     ports, entry = self.rule_ports(q, rule, rdst, open_ports, named)
                     if peer is None or not ports:
