@@ -30,8 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import K8sObject, Violation
-from kubeguard.rules._helpers.namespaces import SYSTEM_NAMESPACES
-from kubeguard.rules._helpers.workloads import objects_in
+from kubeguard.rules._helpers.namespaces import SYSTEM_NAMESPACES, namespace_without
 from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
 
 META = RuleMeta(
@@ -63,7 +62,4 @@ META = RuleMeta(
 
 
 def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
-    if obj.name in ctx.params.exempt_namespaces:
-        return
-    if not objects_in(ctx.cluster, "ResourceQuota", obj.name):
-        yield Violation(f"namespace {obj.name!r} has no ResourceQuota", ("metadata", "name"))
+    yield from namespace_without(obj, ctx, "ResourceQuota")

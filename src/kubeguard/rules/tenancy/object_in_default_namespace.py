@@ -33,10 +33,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubeguard.model import K8sObject, NotEvaluated, Violation, pod_specs
+from kubeguard.model import K8sObject, Violation, pod_specs
 from kubeguard.model.objects import CLUSTER_SCOPED_KINDS
-from kubeguard.rules._helpers.namespaces import explicit_namespace
-from kubeguard.rules._helpers.workloads import inventory_is_complete
+from kubeguard.rules._helpers.namespaces import in_default_namespace
 from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
 
 META = RuleMeta(
@@ -79,10 +78,4 @@ def _built_in(obj: K8sObject) -> bool:
 def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     if obj.kind in SKIPPED_KINDS or obj.namespace is None or _built_in(obj) or pod_specs(obj):
         return
-    ns = explicit_namespace(obj)
-    if ns is None and not inventory_is_complete(ctx.cluster):
-        if not ctx.params.unset_namespace_is_default:
-            raise NotEvaluated("manifests without metadata.namespace go wherever they are applied")
-        yield Violation("no metadata.namespace: applied without -n it lands in default", ("metadata",))
-    elif (ns or obj.namespace) == "default":
-        yield Violation(f"{obj.kind} is in the default namespace", ("metadata", "namespace"))
+    yield from in_default_namespace(obj, ctx, "is in")

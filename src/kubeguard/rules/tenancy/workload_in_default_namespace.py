@@ -39,9 +39,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubeguard.model import NotEvaluated, PodSpecView, Violation, pod_specs
-from kubeguard.rules._helpers.namespaces import explicit_namespace
-from kubeguard.rules._helpers.workloads import inventory_is_complete
+from kubeguard.model import PodSpecView, Violation, pod_specs
+from kubeguard.rules._helpers.namespaces import in_default_namespace
 from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
 
 META = RuleMeta(
@@ -75,10 +74,4 @@ META = RuleMeta(
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     if pod.base != pod_specs(pod.obj)[0].base:
         return  # report an object once, whatever number of pod templates it carries
-    ns = explicit_namespace(pod.obj)
-    if ns is None and not inventory_is_complete(ctx.cluster):
-        if not ctx.params.unset_namespace_is_default:
-            raise NotEvaluated("manifests without metadata.namespace go wherever they are applied")
-        yield Violation("no metadata.namespace: applied without -n it lands in default", ("metadata",))
-    elif (ns or pod.namespace) == "default":
-        yield Violation(f"{pod.kind} runs in the default namespace", ("metadata", "namespace"))
+    yield from in_default_namespace(pod.obj, ctx, "runs in")
