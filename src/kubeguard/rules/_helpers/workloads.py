@@ -7,9 +7,9 @@ kept here), so each call costs the smaller of the two index slices.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from kubeguard.model import ClusterInventory, K8sObject, PodSpecView, selector_matches
+from kubeguard.model import ClusterInventory, K8sObject, PodSpecView, Violation, selector_matches
 
 # Kinds whose replica count is spec.replicas (default 1) and whose pods are interchangeable.
 REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
@@ -38,6 +38,16 @@ def runs_to_completion(pod: PodSpecView) -> bool:
     if pod.kind in BATCH_KINDS:
         return True
     return pod.spec.get("restartPolicy") in ("Never", "OnFailure")
+
+
+def missing_probes(pod: PodSpecView, field: str) -> Iterator[Violation]:
+    """App containers of a long-running pod without ``field`` (``livenessProbe``, ``readinessProbe``)."""
+    if runs_to_completion(pod):
+        return
+    for c in pod.containers():
+        if not isinstance(c.raw.get(field), dict):
+            yield Violation(f"container {c.name!r} has no {field.removesuffix('Probe')} probe", c.path(field),
+                            container=c.name)
 
 
 def declared_replicas(obj: K8sObject) -> tuple[int | None, bool]:

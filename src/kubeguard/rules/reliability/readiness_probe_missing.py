@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
-from kubeguard.rules._helpers.workloads import runs_to_completion
+from kubeguard.rules._helpers.workloads import missing_probes
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -66,9 +66,4 @@ META = RuleMeta(
 
 
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
-    if runs_to_completion(pod):
-        return
-    for c in pod.containers():
-        if not isinstance(c.raw.get("readinessProbe"), dict):
-            yield Violation(f"container {c.name!r} has no readiness probe", c.path("readinessProbe"),
-                            container=c.name)
+    yield from missing_probes(pod, "readinessProbe")
