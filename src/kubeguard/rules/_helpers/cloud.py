@@ -165,6 +165,12 @@ def eks_nodegroups(c: Cloud) -> list[dict[str, Any]]:
     return c.facts.get("nodegroups") or []
 
 
+def aks_linux_pools(c: Cloud) -> list[tuple[int, dict[str, Any]]]:
+    """``(index, pool)`` of the AKS cluster's Linux agent pools; UNKNOWN without ``agentPoolProfiles``."""
+    return [(i, p) for i, p in enumerate(c.require("agentPoolProfiles"))
+            if isinstance(p, dict) and p.get("osType") != "Windows"]
+
+
 def gke_autopilot(c: Cloud) -> bool:
     """GKE Autopilot: Google runs the nodes with a fixed hardened configuration."""
     return c.value("autopilot", "enabled") is True

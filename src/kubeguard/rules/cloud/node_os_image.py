@@ -29,7 +29,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, Violation
-from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider, eks_nodegroups, gke_standard_node_pools
+from kubeguard.rules._helpers.cloud import (
+    Cloud,
+    aks_linux_pools,
+    applies_to,
+    by_provider,
+    eks_nodegroups,
+    gke_standard_node_pools,
+)
 from kubeguard.rules._meta import Lifecycle, Param, RuleMeta
 
 META = RuleMeta(
@@ -84,8 +91,8 @@ def _eks(c: Cloud, params) -> Iterator[Violation]:
 
 
 def _aks(c: Cloud, params) -> Iterator[Violation]:
-    for i, p in enumerate(c.require("agentPoolProfiles")):
-        if isinstance(p, dict) and p.get("osType", "Linux") != "Windows" and p.get("osSku") not in params.aks_os_skus:
+    for i, p in aks_linux_pools(c):
+        if p.get("osSku") not in params.aks_os_skus:
             yield c.fail(f"agent pool {p.get('name')} runs {p.get('osSku')}", ("agentPoolProfiles", i, "osSku"),
                          p.get("osSku"))
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import Violation
-from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider
+from kubeguard.rules._helpers.cloud import Cloud, aks_linux_pools, applies_to, by_provider
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -60,9 +60,7 @@ applies = applies_to("aks", "gke")
 
 
 def _aks(c: Cloud, params) -> Iterator[Violation]:
-    for i, p in enumerate(c.require("agentPoolProfiles")):
-        if not isinstance(p, dict) or p.get("osType") == "Windows":
-            continue
+    for i, p in aks_linux_pools(c):
         sec = p.get("securityProfile") or {}
         for key in ("enableSecureBoot", "enableVtpm"):
             if sec.get(key) is not True:

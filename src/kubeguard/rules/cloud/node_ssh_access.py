@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubeguard.model import Violation
-from kubeguard.rules._helpers.cloud import Cloud, applies_to, by_provider, eks_nodegroups
+from kubeguard.rules._helpers.cloud import Cloud, aks_linux_pools, applies_to, by_provider, eks_nodegroups
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -70,9 +70,7 @@ def _eks(c: Cloud, params) -> Iterator[Violation]:
 
 
 def _aks(c: Cloud, params) -> Iterator[Violation]:
-    for i, p in enumerate(c.require("agentPoolProfiles")):
-        if not isinstance(p, dict) or p.get("osType") == "Windows":
-            continue
+    for i, p in aks_linux_pools(c):
         access = (p.get("securityProfile") or {}).get("sshAccess")
         if access not in ("Disabled", "EntraId"):
             yield c.fail(f"agent pool {p.get('name')} allows SSH with local keys",
