@@ -696,8 +696,8 @@ class _Evaluator:
         return bool(cells >> subject & 1)
 
     def _key(self, cell: int, direction: str, tiers: tuple[TierSel, ...]) -> tuple:
-        restricted = tuple(self.rule_applies(r, cell) for t in tiers for q in t.policies for r in q.rules(direction)
-                           if r.subject is not None)
+        restricted = tuple(self.rule_applies(r, cell) for t in tiers for q in t.policies if q.vendor == "calico"
+                           for r in q.rules(direction) if r.subject is not None)
         return (direction, tuple(id(q) for t in tiers for q in t.policies),
                 self.cells.keys[cell][2] if direction == "ingress" else None, restricted,
                 self.over_limit(cell, direction))
