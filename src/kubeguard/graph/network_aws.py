@@ -79,6 +79,7 @@ def service_vip_gaps(g: NetworkGraph, clients: list[PodEndpoint]) -> Iterator[Vi
         backends = service_pods(g, svc)
         if not backends:
             continue
+        backend_ids = {id(b) for b in backends}
         try:
             cluster_ip = IPSet.parse(str(svc.spec["clusterIP"])) if svc.spec.get("clusterIP") else None
         except ValueError:
@@ -90,21 +91,36 @@ def service_vip_gaps(g: NetworkGraph, clients: list[PodEndpoint]) -> Iterator[Vi
             if proto not in ("TCP", "UDP", "SCTP"):
                 continue
             targets = [(b, service_target_ports(svc, b, i)) for b in backends[:20]]
+            # pods of one cell get the same answers: decide once per cell, report every pod
+            decided: dict[int, list[Policy] | None] = {}
             hit, why = [], []
             for c in clients:
+                if id(c) in backend_ids:
+                    continue
                 cell = g.cells.cell_of[id(c)]
-                policies = [q for q in ev.policies_for(cell, "egress") if q.is_np]
-                if not policies or c in backends:
-                    continue
-                if not any((ok | unsure) & t for b, t in targets for ok, unsure in [g.ports(c, b, True)]):
-                    continue  # the pods are not reachable anyway: nothing the ClusterIP rule could lose
-                if any(_vip_rule(g, q, r, svc, cluster_ip) and _port_ok(r, sp["port"], proto, sp.get("name"))
-                       for q in policies for r in q.egress):
-                    continue
-                hit.append(c)
-                why.extend(q for q in policies if q not in why)
+                if cell not in decided:
+                    decided[cell] = _vip_gap_policies(g, ev, cell, c, targets, svc, cluster_ip, sp, proto)
+                policies = decided[cell]
+                if policies:
+                    hit.append(c)
+                    why.extend(q for q in policies if q not in why)
             if hit:
                 yield VipGap(svc, i, sp["port"], proto, tuple(hit), tuple(why))
+
+
+def _vip_gap_policies(g: NetworkGraph, ev, cell: int, c: PodEndpoint, targets, svc, cluster_ip, sp,
+                      proto: str) -> list[Policy] | None:
+    """The egress NetworkPolicies of ``cell`` when they let its pods reach the Service's pods but not its
+    ClusterIP and port; ``None`` when there is no such gap (``c`` is any pod of the cell)."""
+    policies = [q for q in ev.policies_for(cell, "egress") if q.is_np]
+    if not policies:
+        return None
+    if not any((ok | unsure) & t for b, t in targets for ok, unsure in [g.ports(c, b, True)]):
+        return None  # the pods are not reachable anyway: nothing the ClusterIP rule could lose
+    if any(_vip_rule(g, q, r, svc, cluster_ip) and _port_ok(r, sp["port"], proto, sp.get("name"))
+           for q in policies for r in q.egress):
+        return None
+    return policies
 
 
 def over_limit_policies(g: NetworkGraph) -> Iterator[tuple[Policy, str, list[PodEndpoint]]]:
