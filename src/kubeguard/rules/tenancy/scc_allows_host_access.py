@@ -3,8 +3,11 @@
 ## What it checks
 Every `security.openshift.io` SecurityContextConstraints that admits privileged containers
 (`allowPrivilegedContainer`), the host's namespaces (`allowHostNetwork`, `allowHostPID`,
-`allowHostIPC`), host ports (`allowHostPorts`), host directories (`allowHostDirVolumePlugin`,
-or `hostPath` / `*` in `volumes`) or any capability (`*` in `allowedCapabilities`).
+`allowHostIPC`), host ports (`allowHostPorts`), host directories (`allowHostDirVolumePlugin`)
+or any capability (`*` in `allowedCapabilities`).  hostPath volumes are allowed exactly when
+`allowHostDirVolumePlugin` is true: OpenShift's defaulting gives the boolean precedence, adding
+`hostPath` to `volumes` when it is true and removing `hostPath` (and narrowing `*`) when it is
+false or absent, so `volumes` alone never allows host directories.
 OpenShift's own SCCs that grant these on purpose (`privileged`, `hostaccess`,
 `hostmount-anyuid`, `hostnetwork`, `hostnetwork-v2`, `node-exporter`) are reported only when
 their `users` or `groups` hand them to everyone (`system:authenticated`,
@@ -42,8 +45,13 @@ keep host-level SCCs for node agents, granted by RBAC `use` to their ServiceAcco
 ## Exceptions and known false positives/negatives
 Node agents (CSI drivers, monitoring, CNI) need host access; exempt their SCC with an owner.
 Who may use an SCC through RBAC (`use` on `securitycontextconstraints`) is not evaluated here;
-the `users` and `groups` fields are.  kube-linter's `scc-deny-privileged-container` looks at
-`allowPrivilegedContainer` only.
+the `users` and `groups` fields are.
+
+## Differences from kube-linter
+`scc-deny-privileged-container` looks at `allowPrivilegedContainer` only, on every SCC,
+OpenShift's own `privileged` SCC included; here host namespaces, host ports, host directories
+and `*` capabilities count too, and OpenShift's default host-level SCCs count only when handed
+to everyone (`include_defaults` reports them always).
 """
 
 from __future__ import annotations
@@ -96,11 +104,6 @@ def _grants(obj: K8sObject) -> Iterator[tuple[tuple, str]]:
     for field, what in _FLAGS:
         if obj.raw.get(field) is True:
             yield (field,), what
-    volumes = obj.raw.get("volumes")
-    if isinstance(volumes, list) and obj.raw.get("allowHostDirVolumePlugin") is not True:
-        for i, v in enumerate(volumes):
-            if v in ("hostPath", "*"):
-                yield ("volumes", i), "hostPath volumes" if v == "hostPath" else "every volume type, hostPath included"
     caps = obj.raw.get("allowedCapabilities")
     if isinstance(caps, list) and "*" in caps:
         yield ("allowedCapabilities", caps.index("*")), "every capability"
