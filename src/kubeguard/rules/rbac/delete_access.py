@@ -45,6 +45,14 @@ is reported: that is the point (CIS 5.1 asks for least privilege).  Controllers 
 collection, operators, CI deployers) need them; exempt their bindings with an owner.
 Bindings owned by the platform are skipped unless `include_platform` is set; subjects with
 full authority at the scope are reported once by RB002 instead.
+
+## Differences from Kubescape
+C-0007 matches rule text: `delete`, `deletecollection` or `*` on Secrets, Pods, Services and the
+apps/batch workloads in the groups `""`, `apps`, `batch` or `*`, whatever the binding's scope.
+Here grants are resolved as the API server authorizes them (aggregated and default roles,
+`resourceNames`, a RoleBinding's namespace), and ConfigMaps, PersistentVolumeClaims,
+ReplicationControllers, PersistentVolumes and Namespaces count too: deleting them destroys
+data as surely.
 """
 
 from __future__ import annotations

@@ -35,10 +35,18 @@ and patch them.  Ship events and audit logs off the cluster so deletion cannot e
 
 ## Exceptions and known false positives/negatives
 The default `edit` and `admin` ClusterRoles write events, `delete` included, so bindings to
-them are reported.  Trivy's KSV-0042 looks for `delete` on `pods/log`: the API has no such endpoint (container
-logs go away with the pod, which RB030 covers), so a grant on it allows nothing and is not
-reported here.  Bindings owned by the platform are skipped unless `include_platform` is set;
-subjects with full authority at the scope are reported once by RB002 instead.
+them are reported.  Bindings owned by the platform are skipped unless `include_platform` is
+set; subjects with full authority at the scope are reported once by RB002 instead.
+
+## Differences from Kubescape
+C-0031 matches rules whose `apiGroups` list `""` or `*`, so `events.k8s.io` grants (the same
+Event objects through the newer API) pass there and fail here; it also ignores
+`resourceNames`, which here restrict the finding to the named events.
+
+## Differences from Trivy
+KSV-0042 ("Delete pod logs") looks for `delete` on `pods/log`.  That subresource only serves
+`get`; container logs go away with the pod (RB030) or on the node, so such a grant allows
+nothing, is not reported here, and KSV-0042 is not treated as an equivalent of this rule.
 """
 
 from __future__ import annotations
@@ -75,7 +83,7 @@ META = RuleMeta(
     ),
     params=(PLATFORM_PARAM,),
     lifecycle=Lifecycle.preview("0.1.0"),
-    peers={"kubescape": ("C-0031",), "trivy": ("KSV-0042",)},
+    peers={"kubescape": ("C-0031",)},
 )
 
 EVENTS_DELETE = Primitive(
