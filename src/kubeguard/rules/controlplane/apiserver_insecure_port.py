@@ -36,9 +36,18 @@ supported Kubernetes release, where the insecure port no longer exists.
 ## Exceptions and known false positives/negatives
 Managed control planes (EKS, AKS, GKE) expose no API server Pod; the rule does not apply.
 On 1.20 and later the rule passes whatever the flags say: a non-zero value there stops the API
-server from starting, which is a broken manifest rather than an exposure.  Kubescape's C-0005
-only looks for the literal `--insecure-port=1`; Checkov's CKV_K8S_88 and CKV_K8S_86 fail
-every modern API server, which has no such flags.
+server from starting, which is a broken manifest rather than an exposure.
+
+## Differences from Kubescape
+C-0005 fails a container whose `command` holds a word containing `--insecure-port=1`: the
+default port 8080 of releases before 1.20 (flag absent), `--port`, and values such as 8080
+pass there, while `--insecure-port=10080` on 1.20+ (where nothing listens) fails.
+
+## Differences from Checkov
+CKV_K8S_88 fails every kube-apiserver without `--insecure-port=0`, so every API server of a
+supported release (which has no such flag) fails there and passes here.  CKV_K8S_86 fails any
+`--insecure-bind-address`, even when the port is 0 or the release serves nothing; here the bind
+address only decides who can reach a port that is open.
 """
 
 from __future__ import annotations

@@ -41,8 +41,14 @@ the Pod Security level they need.
 ## Exceptions and known false positives/negatives
 A policy engine (Kyverno, Gatekeeper, ValidatingAdmissionPolicies) may enforce the same
 controls; exempt the finding with that reason.  Managed control planes expose no API server
-Pod.  Checkov's CKV_K8S_84 and Kubescape's C-0068 still ask for PodSecurityPolicy, which no
-supported release has.
+Pod.
+
+## Differences from Checkov and Kubescape
+CKV_K8S_84 and C-0068 still require `PodSecurityPolicy` in `--enable-admission-plugins`
+whenever that flag is given, so every kubeadm API server of a supported release fails there,
+one that lists the plugin on 1.25+ (which refuses to start) passes, and one without the flag
+passes even with `PodSecurity` disabled.  Here the release decides which plugin must be on,
+and `PodSecurity`, enabled by default since 1.23, passes unless it is disabled.
 """
 
 from __future__ import annotations
