@@ -34,6 +34,11 @@ webhook; upgrade to a supported Kubernetes release.
 ## Exceptions and known false positives/negatives
 Managed control planes expose no API server Pod; GKE's legacy basic authentication is checked
 by CL008 from the cluster description.
+
+## Differences from Checkov
+CKV_K8S_69 fails `--basic-auth-file` on every release; from 1.19 the API server no longer has
+the flag (it exits with "unknown flag"), so no password is accepted and the rule passes here,
+as CP047 does for the insecure port.
 """
 
 from __future__ import annotations
