@@ -2,9 +2,11 @@
 
 ## What it checks
 Every pod spec's `dnsPolicy` and `dnsConfig` against the API server's validation:
-`dnsPolicy` is one of `ClusterFirst`, `ClusterFirstWithHostNet`, `Default` or `None`; `None`
-needs a `dnsConfig` with at least one nameserver; at most 3 nameservers, each an IP address; at
-most 32 search domains, together at most 2048 characters; every option has a name.  With
+`dnsPolicy` is one of `ClusterFirst`, `ClusterFirstWithHostNet`, `Default` or `None` (an empty
+or absent value is defaulted to `ClusterFirst`); `None` needs a `dnsConfig` with at least one
+nameserver; at most 3 nameservers, each an IP address; at most 32 search domains, together at
+most 2048 characters, each a lower-case DNS subdomain (a trailing dot, underscores and a lone
+`.` are accepted, as the API server does since 1.33); every option has a name.  With
 `required_options` (for example `{ndots: "2"}`, kube-linter's `dnsconfig-options`), every pod
 must also set each option to that value.
 
@@ -38,13 +40,18 @@ Fix the field named in the finding; with `dnsPolicy: None` give the nameservers 
 DNS Service IP for in-cluster names).  Add the required options under `dnsConfig.options`.
 
 ## Exceptions and known false positives/negatives
-kube-linter's check requires `ndots: 2` on every workload; here that is opt-in through
-`required_options`, since the default resolver configuration is valid.
+Releases before 1.33 also reject underscores and a lone `.` in search domains; those pass here.
+
+## Differences from kube-linter
+`dnsconfig-options` requires `ndots: 2` on every workload; here that is opt-in through
+`required_options`, since the default resolver configuration is valid.  kube-linter does not
+report a DNS configuration the API server rejects.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 
 from kubeguard.model import PodSpecView, Violation
@@ -75,18 +82,33 @@ META = RuleMeta(
 
 POLICIES = ("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None")
 MAX_NAMESERVERS, MAX_SEARCHES, MAX_SEARCH_CHARS = 3, 32, 2048
+# a DNS-1123 subdomain whose labels may also hold underscores (RelaxedDNSSearchValidation, on by default
+# from 1.33): what the API server accepts for a search domain once a trailing dot is dropped
+_LABEL = r"_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_SEARCH = re.compile(rf"^{_LABEL}(\.{_LABEL})*$")
 
 
 def _ip(text: object) -> bool:
+    if not isinstance(text, str) or "%" in text:  # Go's ParseIP takes no IPv6 zone
+        return False
     try:
-        ipaddress.ip_address(str(text))
+        ipaddress.ip_address(text)
         return True
     except ValueError:
         return False
 
 
+def _search_ok(text: object) -> bool:
+    if not isinstance(text, str):
+        return False
+    if text == ".":
+        return True
+    name = text[:-1] if text.endswith(".") else text
+    return 0 < len(name) <= 253 and _SEARCH.match(name) is not None
+
+
 def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
-    policy = pod.spec.get("dnsPolicy", "ClusterFirst")
+    policy = pod.spec.get("dnsPolicy") or "ClusterFirst"  # the API server defaults "" and null
     cfg = pod.spec.get("dnsConfig")
     cfg = cfg if isinstance(cfg, dict) else None
     if policy not in POLICIES:
@@ -107,6 +129,10 @@ def evaluate(pod: PodSpecView, ctx) -> Iterator[Violation]:
     if len(searches) > MAX_SEARCHES:
         yield Violation(f"{len(searches)} search domains: the API server allows at most {MAX_SEARCHES}",
                         pod.path("dnsConfig", "searches"))
+    for i, d in enumerate(searches):
+        if not _search_ok(d):
+            yield Violation(f"search domain {d!r} is not a lower-case DNS subdomain: the API server rejects the pod",
+                            pod.path("dnsConfig", "searches", i))
     joined = " ".join(str(s) for s in searches)
     if len(joined) > MAX_SEARCH_CHARS:
         yield Violation(f"search domains take {len(joined)} characters: the API server allows {MAX_SEARCH_CHARS}",
