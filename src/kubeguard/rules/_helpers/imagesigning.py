@@ -13,6 +13,10 @@ Recognised verifiers and what makes them enforce (rather than only audit or warn
 * Portieris ``ImagePolicy`` / ``ClusterImagePolicy`` and a Connaisseur admission webhook.
 * kube-apiserver's ``ImagePolicyWebhook`` admission plugin (CIS 5.5.1), read from the API server
   static pod's flags; its backend lives in the admission configuration file.
+
+Managed platforms (:func:`platform_verifier`): GKE Binary Authorization enforces at admission in
+the evaluation modes of :data:`BINAUTHZ_ENFORCING` (``POLICY_BINDINGS`` alone is continuous
+validation, which only reports on running pods); AKS image integrity when enabled.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from kubeguard.model import ClusterInventory, K8sObject, pod_specs
 from .flags import KUBE_APISERVER, FlagError, parse, runs
 from .workloads import objects_in
 
+BINAUTHZ_ENFORCING = frozenset({"PROJECT_SINGLETON_POLICY_ENFORCE",
+                                "POLICY_BINDINGS_AND_PROJECT_SINGLETON_POLICY_ENFORCE"})
 SIGSTORE_INCLUDE = "policy.sigstore.dev/include"
 _RATIFY_VERIFIERS = {("config.ratify.deislabs.io", "Verifier"), ("config.ratify.dev", "Verifier")}
 _PORTIERIS = "portieris.cloud.ibm.com"
@@ -110,3 +116,21 @@ def verification(cluster: ClusterInventory) -> Verification:
             out.enforcing.append(o)
     out.enforcing.extend(image_policy_webhook(cluster))
     return out
+
+
+def binauthz_enforced(c) -> bool:
+    """GKE: Binary Authorization enforces the project policy at admission (older descriptions say only
+    ``enabled: true``)."""
+    mode = c.value("binaryAuthorization", "evaluationMode")
+    return mode in BINAUTHZ_ENFORCING or (mode is None and c.value("binaryAuthorization", "enabled") is True)
+
+
+def platform_verifier(c) -> str | None:
+    """The managed admission-time image verification a cloud description turns on, if any."""
+    if c is None:
+        return None
+    if c.provider == "gke" and binauthz_enforced(c):
+        return "GKE Binary Authorization"
+    if c.provider == "aks" and c.value("securityProfile", "imageIntegrity", "enabled") is True:
+        return "AKS image integrity"
+    return None

@@ -1,8 +1,9 @@
 """Nothing enforces image signatures or provenance at admission.
 
 ## What it checks
-GKE `binaryAuthorization.evaluationMode` must be `PROJECT_SINGLETON_POLICY_ENFORCE`
-(older descriptions: `binaryAuthorization.enabled: true`); the project policy
+GKE `binaryAuthorization.evaluationMode` must be `PROJECT_SINGLETON_POLICY_ENFORCE` or
+`POLICY_BINDINGS_AND_PROJECT_SINGLETON_POLICY_ENFORCE` (older descriptions:
+`binaryAuthorization.enabled: true`); the project policy
 itself is not in the cluster description.  EKS has no managed setting and AKS
 only a preview one (`securityProfile.imageIntegrity.enabled`), so for them the
 rule looks among the cluster's objects for an image-verification policy
@@ -32,6 +33,7 @@ from collections.abc import Iterator
 
 from kubeguard.model import NotEvaluated, Violation
 from kubeguard.rules._helpers.cloud import applies_to, cloud_of, full_inventory, image_signature_policies
+from kubeguard.rules._helpers.imagesigning import binauthz_enforced, platform_verifier
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
 META = RuleMeta(
@@ -68,14 +70,12 @@ def evaluate(cluster, ctx) -> Iterator[Violation]:
     c = cloud_of(ctx)
     if c.provider == "gke":
         c.require("name")
-        mode = c.value("binaryAuthorization", "evaluationMode")
-        if mode == "PROJECT_SINGLETON_POLICY_ENFORCE" or (
-                mode is None and c.value("binaryAuthorization", "enabled") is True):
+        if binauthz_enforced(c):
             return
         yield c.fail("Binary Authorization is not enforced", ("binaryAuthorization", "evaluationMode"),
                      c.get("binaryAuthorization", "evaluationMode"))
         return
-    if c.provider == "aks" and c.value("securityProfile", "imageIntegrity", "enabled") is True:
+    if platform_verifier(c):
         return
     if image_signature_policies(cluster):
         return

@@ -5,7 +5,8 @@ Whether the cluster enforces image signature or attestation verification when po
 admitted: a Kyverno `verifyImages` rule or `ImageValidatingPolicy`, a Sigstore
 policy-controller `ClusterImagePolicy`, Ratify through a Gatekeeper constraint, Portieris or
 Connaisseur, or, from the cloud facts, GKE Binary Authorization
-(`PROJECT_SINGLETON_POLICY_ENFORCE`) or AKS image integrity.  A policy that only audits or
+(`PROJECT_SINGLETON_POLICY_ENFORCE`, alone or with policy bindings; `POLICY_BINDINGS` alone is
+continuous validation, which admits every image) or AKS image integrity.  A policy that only audits or
 warns (Kyverno's default `Audit`, policy-controller `mode: warn`, a Gatekeeper `dryrun`
 constraint, a ClusterImagePolicy while no namespace carries
 `policy.sigstore.dev/include: "true"`) does not count.  kube-apiserver's `ImagePolicyWebhook`
@@ -54,8 +55,14 @@ Gatekeeper, or the platform's feature (GKE Binary Authorization, AKS image integ
 ## Exceptions and known false positives/negatives
 Which images and namespaces a policy covers (match and exclude clauses, image patterns) is
 not evaluated: one enforcing policy passes the cluster.  Connaisseur's detection mode lives in
-its Helm values, not in the objects, and counts as enforcing.  Kubescape's C-0236/C-0237
-verify each image's signature against a registry, which needs network access.
+its Helm values, not in the objects, and counts as enforcing.  GKE's project policy is not in
+the cluster description: an enforced Binary Authorization whose policy allows every image
+passes.
+
+## Differences from Kubescape
+C-0236 and C-0237 verify each workload image's cosign signature against its registry (network
+access and keys in the control's configuration); here the question is whether the cluster
+refuses unsigned images at admission, decided from its objects and cloud facts.
 """
 
 from __future__ import annotations
@@ -64,7 +71,7 @@ from collections.abc import Iterator
 
 from kubeguard.model import ClusterInventory, NotEvaluated, Violation
 from kubeguard.rules._helpers.cloud import cloud_of
-from kubeguard.rules._helpers.imagesigning import verification
+from kubeguard.rules._helpers.imagesigning import platform_verifier, verification
 from kubeguard.rules._helpers.workloads import inventory_is_complete
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
@@ -97,21 +104,8 @@ META = RuleMeta(
 )
 
 
-def _platform_enforces(ctx) -> str | None:
-    c = cloud_of(ctx)
-    if c is None:
-        return None
-    mode = c.value("binaryAuthorization", "evaluationMode")
-    if c.provider == "gke" and (mode == "PROJECT_SINGLETON_POLICY_ENFORCE"
-                                or (mode is None and c.value("binaryAuthorization", "enabled") is True)):
-        return "GKE Binary Authorization"
-    if c.provider == "aks" and c.value("securityProfile", "imageIntegrity", "enabled") is True:
-        return "AKS image integrity"
-    return None
-
-
 def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
-    if _platform_enforces(ctx):
+    if platform_verifier(cloud_of(ctx)):
         return
     v = verification(cluster)
     if v.enforcing:
