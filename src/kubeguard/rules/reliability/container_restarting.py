@@ -3,9 +3,11 @@
 ## What it checks
 The status of every Pod where status was collected (live clusters, snapshots, `kubectl get -o
 yaml` dumps): each init, app and ephemeral container that is waiting for a reason that means
-it cannot run (`CrashLoopBackOff`, `ImagePullBackOff`, `ErrImagePull`, `InvalidImageName`,
-`ErrImageNeverPull`, `CreateContainerConfigError`, `CreateContainerError`,
-`RunContainerError`), or that has restarted at least `max_restarts` times (the message adds
+it cannot run (`CrashLoopBackOff`; the image errors `ImagePullBackOff`, `ErrImagePull`,
+`InvalidImageName`, `ErrImageNeverPull`, `ImageInspectError`, `RegistryUnavailable`,
+`SignatureValidationFailed`; the start errors `CreateContainerConfigError`,
+`CreateContainerError`, `PreCreateHookError`, `PreStartHookError`, `PostStartHookError`,
+`RunContainerError`: the kubelet's reasons), or that has restarted at least `max_restarts` times (the message adds
 the last termination reason, such as `OOMKilled`).  Manifests carry no status: the rule is
 NOT_APPLICABLE there.
 
@@ -76,8 +78,12 @@ META = RuleMeta(
     peers={"popeye": ("POP-202", "POP-203", "POP-205")},
 )
 
+# the kubelet's waiting reasons for a container that cannot run (a starting one waits in ContainerCreating or
+# PodInitializing)
 BLOCKED = frozenset({"CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull",
-                     "CreateContainerConfigError", "CreateContainerError", "RunContainerError"})
+                     "ImageInspectError", "RegistryUnavailable", "SignatureValidationFailed",
+                     "CreateContainerConfigError", "CreateContainerError", "PreCreateHookError", "PreStartHookError",
+                     "PostStartHookError", "RunContainerError"})
 _LISTS = ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
 
 applies = status_applies("Pod")
