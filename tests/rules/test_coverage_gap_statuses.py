@@ -99,3 +99,23 @@ spec:
     rr = _result(tmp_path, "NW018", policy)
     assert rr.status == Status.UNKNOWN.value
     assert "10.20.0.0/24 is private address space" in rr.reason
+
+
+IPBLOCK_POLICY = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+    - from: [{ipBlock: {cidr: 10.20.0.0/16}}]
+"""
+
+
+def test_private_ipblock_is_unknown_while_only_the_service_range_is_known(tmp_path):
+    # EKS describes its Service range but not the pods', which take VPC addresses: 10.20.0.0/16 may hold pods
+    facts = {"provider": "eks", "facts": {"cloud": {"provider": "eks", "cluster": {
+        "name": "shop", "kubernetesNetworkConfig": {"serviceIpv4Cidr": "172.20.0.0/16"}}}}}
+    rr = _result(tmp_path, "NW018", IPBLOCK_POLICY, facts)
+    assert rr.status == Status.UNKNOWN.value, (rr.status, rr.reason)
+    assert "10.20.0.0/16" in rr.reason and "pod addresses are unknown" in rr.reason

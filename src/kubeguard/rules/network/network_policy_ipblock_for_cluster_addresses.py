@@ -1,15 +1,18 @@
 """NetworkPolicy addresses cluster workloads by IP instead of selectors.
 
 ## What it checks
-Every `networking.k8s.io` NetworkPolicy peer that is an `ipBlock`: it fails when the block lies
-inside the cluster's pod range or Service range, or is a single address equal to a pod's IP or
-a Service's cluster IP in the input.  Ranges come from the Nodes' `spec.podCIDRs`, the
-`ServiceCIDR` objects (1.33+), and the cloud description (GKE `clusterIpv4Cidr` and
-`servicesIpv4Cidr`, node pools' `podIpv4CidrBlock`; AKS `networkProfile.podCidrs` and
-`serviceCidrs`; EKS `kubernetesNetworkConfig.serviceIpv4Cidr`).  A block in private address
-space (RFC 1918, 100.64.0.0/10, fc00::/7) is UNKNOWN when none of these is known.  Also the
-case Trivy's KSV-0038 reports: a policy without `spec.podSelector` whose peers use no pod or
-namespace selector.
+Every `networking.k8s.io` NetworkPolicy peer that is an `ipBlock`: it fails when the block
+overlaps the cluster's pod ranges or Service ranges without being broader than all of them (a
+block inside one range, one spanning several Nodes' pod ranges, one partly in a range), or is
+a single address equal to a pod's IP or a Service's cluster IP in the input.  Pod ranges come
+from the Nodes' `spec.podCIDRs` and the cloud description (GKE `clusterIpv4Cidr`, node pools'
+`podIpv4CidrBlock`; AKS `networkProfile.podCidrs`), else from the pods' own addresses
+(`status.podIPs`, as on EKS and Azure CNI, where pods take VPC addresses); Service ranges from
+the `ServiceCIDR` objects (1.33+) and the cloud description (GKE `servicesIpv4Cidr`, AKS
+`networkProfile.serviceCidrs`, EKS `kubernetesNetworkConfig.serviceIpv4Cidr`).  A block in
+private address space (RFC 1918, 100.64.0.0/10, fc00::/7) that no known range decides is
+UNKNOWN while the pod addresses are unknown.  Also the case Trivy's KSV-0038 reports: a
+policy without `spec.podSelector` whose peers use no pod or namespace selector.
 
 ## Why it matters
 The NSA/CISA guide asks for policies that select pods and namespaces by label.  Pod IPs change
@@ -42,10 +45,18 @@ addresses outside the cluster (and use `except` to carve the pod and Service ran
 broad block).
 
 ## Exceptions and known false positives/negatives
-A block that contains the whole pod range (such as `10.0.0.0/8` when pods use `10.244.0.0/16`)
-is not reported: it usually means "the private network" on purpose.  On EKS and AKS with
-Azure CNI (flat network) pods take addresses from the VPC subnets, which the input does not
-name; supply Nodes with their pod IPs, or expect UNKNOWN for private blocks.
+A block broader than every known range of a kind (such as `10.0.0.0/8` when pods use
+`10.244.0.0/16`) is not reported: it usually means "the private network" on purpose; when
+the pod range is known only from a few Nodes' `podCIDRs`, a block covering just those Nodes
+looks the same.  On EKS and AKS with Azure CNI (flat network) the pod ranges are the VPC
+subnets, which the input does not name: scan the cluster (pod addresses decide) or expect
+UNKNOWN for private blocks.
+
+## Differences from Trivy
+KSV-0038 passes every policy that has a `spec.podSelector` (an empty one included) or any pod or
+namespace selector peer, so ipBlocks that address pods or Services pass there; it also fails a
+policy without `spec.podSelector` and without any peer (a default deny that relies on the
+selector's defaulting), which selects nothing by IP and passes here.
 """
 
 from __future__ import annotations
@@ -99,14 +110,30 @@ def _inside(a: Net, b: Net) -> bool:
     return a.version == b.version and a.subnet_of(b)  # type: ignore[arg-type]
 
 
-def _ranges(cluster: ClusterInventory, ctx) -> list[tuple[Net, str, str]]:
-    """(range, "pod" | "Service", where it comes from) for every known cluster range."""
+def _hits(net: Net, ranges: list[tuple[Net, str, str]], kind: str) -> list[tuple[Net, str, str]]:
+    """The ranges of ``kind`` that ``net`` overlaps (one containing it first), none when ``net`` is broader
+    than all of them (their union, same IP version, lies strictly inside it)."""
+    same = [(r, k, src) for r, k, src in ranges if k == kind and r.version == net.version]
+    hits = [h for h in same if h[0].overlaps(net)]  # type: ignore[arg-type]
+    if not hits:
+        return []
+    union = list(ipaddress.collapse_addresses(r for r, _, _ in same))  # type: ignore[type-var]
+    if all(_inside(u, net) and u != net for u in union):
+        return []
+    return sorted(hits, key=lambda h: not _inside(net, h[0]))
+
+
+def _ranges(cluster: ClusterInventory, ctx, addresses: dict[str, str]) -> list[tuple[Net, str, str]]:
+    """(range, "pod" | "Service", where it comes from) for every known cluster range; the pods' own addresses
+    (``addresses``, from :func:`_addresses`) when no pod range is known."""
     out: list[tuple[Net, str, str]] = []
+    seen: set[Net] = set()
 
     def add(value: Any, kind: str, source: str) -> None:
         for v in value if isinstance(value, list) else [value]:
             n = _net(v) if v else None
-            if n is not None and all(n != r for r, _, _ in out):
+            if n is not None and n not in seen:
+                seen.add(n)
                 out.append((n, kind, source))
 
     for node in cluster.of_kind("Node"):
@@ -127,6 +154,10 @@ def _ranges(cluster: ClusterInventory, ctx) -> list[tuple[Net, str, str]]:
             if isinstance(pool, dict):
                 add((pool.get("networkConfig") or {}).get("podIpv4CidrBlock"), "pod",
                     f"gke nodePools {pool.get('name')} networkConfig.podIpv4CidrBlock")
+    if not any(kind == "pod" for _, kind, _ in out):  # flat networks: the pods' own addresses
+        for ip, who in addresses.items():
+            if who.startswith("Pod "):
+                add(ip, "pod", f"{who} status.podIPs")
     return out
 
 
@@ -166,8 +197,9 @@ def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
     blocks = [(path, p["ipBlock"]) for path, p in peers if isinstance(p.get("ipBlock"), dict)]
     if not blocks:
         return
-    ranges = _ranges(ctx.cluster, ctx)
     addresses = _addresses(ctx.cluster)
+    ranges = _ranges(ctx.cluster, ctx, addresses)
+    pod_known = any(kind == "pod" for _, kind, _ in ranges)
     unknown = []
     for path, block in blocks:
         net = _net(block.get("cidr"))
@@ -182,16 +214,22 @@ def evaluate(obj: K8sObject, ctx) -> Iterator[Violation]:
                             "namespaceSelector", where,
                             evidence={"cidr": block["cidr"], "matches": who})
             continue
-        hit = next(((r, kind, src) for r, kind, src in ranges if _inside(net, r)), None)
-        if hit is not None:
-            r, kind, src = hit
+        hits = _hits(net, ranges, "pod") or _hits(net, ranges, "Service")
+        if hits:
+            r, kind, src = hits[0]
             why = ("Service traffic is matched after translation to pod addresses, so this peer matches nothing"
                    if kind == "Service" else "pod IPs change and CNIs disagree on whether ipBlock matches pods; "
                    "use podSelector/namespaceSelector")
-            yield Violation(f"ipBlock {block['cidr']} lies in the cluster's {kind} range {r} ({src}): {why}", where,
+            named = ", ".join(f"{h[0].network_address if h[0].num_addresses == 1 else h[0]} ({h[2]})"
+                              for h in hits[:3]) + (f" and {len(hits) - 3} more" if len(hits) > 3 else "")
+            what = (f"lies in the cluster's {kind} range {named}" if _inside(net, r) else
+                    f"contains the pod addresses {named}" if r.num_addresses == 1 else
+                    f"overlaps the cluster's {kind} ranges {named}" if len(hits) > 1 else
+                    f"overlaps the cluster's {kind} range {named}")
+            yield Violation(f"ipBlock {block['cidr']} {what}: {why}", where,
                             evidence={"cidr": block["cidr"], "range": str(r), "rangeKind": kind, "source": src})
-        elif not ranges and any(_inside(net, p) for p in _PRIVATE):
+        elif not pod_known and any(_inside(net, p) for p in _PRIVATE):
             unknown.append(str(block.get("cidr")))
     if unknown:
-        raise NotEvaluated(f"ipBlock {', '.join(unknown)} is private address space and the cluster's pod and Service "
-                           "ranges are unknown (no Node podCIDRs, ServiceCIDRs or cloud description)")
+        raise NotEvaluated(f"ipBlock {', '.join(unknown)} is private address space and the cluster's pod addresses are "
+                           "unknown (no Node podCIDRs, pod IPs or cloud description)")
