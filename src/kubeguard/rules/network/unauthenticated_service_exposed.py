@@ -18,15 +18,21 @@ when nothing turns it on: the official `redis` and `valkey` images (protected mo
 password) without `--requirepass`, `--aclfile` or a configuration file, `memcached` without SASL
 (`-S`, Bitnami `MEMCACHED_PASSWORD`), and the official `mongo` image without
 `MONGO_INITDB_ROOT_USERNAME`, `--auth`, `--keyFile` or a configuration file.  Values from Secrets
-or ConfigMaps are not read.
+or ConfigMaps are not read: a switch whose last definition comes from one does not count, and
+an image whose authentication an environment variable turns on is UNKNOWN when `envFrom` may
+set it.
 
 Reachability is the engine's, as the cluster's CNI enforces the policies (Calico and Cilium
 policies included): through a LoadBalancer, NodePort or externalIPs Service when a client
 outside the cluster may open the target port (`netpol can-reach internet`), through an Ingress
-or Gateway route when the pods admit the port from anyone, and from every namespace when the
-pods admit the port from every pod of the cluster.  When that cannot be told (rewritten
-sources behind a load balancer, NP-32; undecided policy constructs) and nothing else fails, the
-rule is UNKNOWN.
+or Gateway route when the pods admit the port from every pod (the controller is one of them),
+and from every namespace when the pods admit the port from every pod of the cluster.  What
+cannot be told is UNKNOWN (next to the failures, when there are some): which source address
+a policy sees behind a LoadBalancer, or a NodePort with `externalTrafficPolicy: Cluster`
+(NP-32: the client, the load balancer, or a node SNAT that the pod's own node always admits);
+whether an Ingress controller is among the sources a policy admits; undecided policy
+constructs.  So a database behind a LoadBalancer whose policy admits only its client pods is
+UNKNOWN, not FAIL: on some data planes the outside cannot reach it, on others it can.
 
 ## Why it matters
 An unauthenticated database or admin API answers anyone who can reach it: data theft,
@@ -72,6 +78,13 @@ A service that authenticates at a sidecar or mesh (mTLS with an AuthorizationPol
 its backend without a password; exempt it with that reason.  Other images that start without
 authentication by default are not detected: the configuration says nothing, and only a probe
 can tell.
+
+## Differences from Kubescape
+C-0274 probes each Service port from inside the cluster (kubescape's network scanner) and
+reports the Service when the protocol answers without credentials; it needs a live cluster and
+sees only what its own pod can reach.  Here the finding is on the workload's field that turns
+authentication off (or its image), from configuration and policies alone, and covers clients
+outside the cluster as well.
 """
 
 from __future__ import annotations
@@ -83,7 +96,9 @@ from dataclasses import dataclass
 from kubeguard.graph.network import ExternalEndpoint
 from kubeguard.graph.network_exposure import Exposure, admitted, exposures, service_pods, service_target_ports
 from kubeguard.graph.network_sets import INTERNET, PROTOCOLS, PortSet
-from kubeguard.model import ClusterInventory, ContainerView, K8sObject, NotEvaluated, Path, Violation, pod_specs
+from kubeguard.model import (
+    ClusterInventory, ContainerView, K8sObject, NotEvaluated, ObjectRef, Path, Violation, pod_specs,
+)
 from kubeguard.rules._helpers.images import parse_image
 from kubeguard.rules._meta import Lifecycle, RuleMeta
 
@@ -137,6 +152,7 @@ class Marker:
     path: Path
     container: str
     what: str
+    unsure: str | None = None  # why the configuration may turn authentication on where the scan cannot see
 
 
 def _words(c: ContainerView) -> list[tuple[str, Path]]:
@@ -177,7 +193,11 @@ def _env_markers(c: ContainerView) -> Iterator[Marker]:
     env = c.raw.get("env")
     values = {}
     for i, e in enumerate(env if isinstance(env, list) else []):
-        if isinstance(e, dict) and isinstance(e.get("name"), str) and "value" in e and "valueFrom" not in e:
+        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
+            continue
+        if "valueFrom" in e:  # the last definition of a name wins; a value from a Secret is not read
+            values.pop(e["name"], None)
+        elif "value" in e:
             values[e["name"]] = (str(e.get("value") if e.get("value") is not None else ""), i)
     for name, (value, i) in values.items():
         rule = _ENV.get(name)
@@ -213,7 +233,17 @@ def _default_markers(c: ContainerView) -> Iterator[Marker]:
         return
     if any(isinstance(e, dict) and e.get("name") in envs for e in c.raw.get("env") or []):
         return
-    yield Marker(c.path("image"), c.name, f"{what} and nothing here turns it on")
+    sources = [e for e in c.raw.get("envFrom") or [] if isinstance(e, dict)] if envs else []
+    unsure = (f"envFrom {', '.join(_source_name(e) for e in sources[:2])} may set {' or '.join(envs[:1])}"
+              if sources else None)
+    yield Marker(c.path("image"), c.name, f"{what} and nothing here turns it on", unsure)
+
+
+def _source_name(e: dict) -> str:
+    for key, kind in (("secretRef", "Secret"), ("configMapRef", "ConfigMap")):
+        if isinstance(e.get(key), dict):
+            return f"{kind} {e[key].get('name')}"
+    return "a source"
 
 
 def markers_of(owner: K8sObject) -> list[Marker]:
@@ -231,8 +261,8 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     for e in exposures(cluster):
         exposed.setdefault((e.namespace, e.service), []).append(e)
     marks: dict[int, list[Marker]] = {}
-    reach: dict[int, tuple[K8sObject, list[str], list[K8sObject]]] = {}
-    undecided: list[str] = []
+    reach: dict[int, tuple[K8sObject, list[str], list[ObjectRef]]] = {}
+    unsure: dict[int, tuple[K8sObject, str]] = {}
     internet = ExternalEndpoint("internet", INTERNET)
     for svc in cluster.of_kind("Service"):
         for p in service_pods(g, svc):
@@ -243,24 +273,29 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
             if not m:
                 continue
             targets = service_target_ports(svc, p)
-            ways, unsure = _ways(g, p, svc, targets, exposed.get((svc.namespace, svc.name), []), internet)
-            if unsure and not ways:
-                undecided.append(f"{owner.kind} {owner.name} ({unsure[0]})")
+            ways, maybe = _ways(g, p, svc, targets, exposed.get((svc.namespace, svc.name), []), internet)
+            if maybe:
+                unsure.setdefault(id(owner), (owner, maybe[0]))
             if not ways:
                 continue
             entry = reach.setdefault(id(owner), (owner, [], []))
             entry[1].extend(w for w in ways if w not in entry[1])
-            if svc not in entry[2]:
-                entry[2].append(svc)
-    if undecided and not reach:
-        raise NotEvaluated("whether unauthenticated services are reachable cannot be told: "
-                           + "; ".join(undecided[:3]))
+            if svc.ref not in entry[2]:
+                entry[2].append(svc.ref)
+    undecided = [f"{o.kind} {o.name} ({why})" for k, (o, why) in unsure.items() if k not in reach]
     for key, (owner, ways, services) in sorted(reach.items(), key=lambda kv: (kv[1][0].kind, kv[1][0].namespace or "",
                                                                              kv[1][0].name)):
-        for m in marks[key]:
+        sure = [m for m in marks[key] if m.unsure is None]
+        if not sure:  # only a default the unread configuration may change
+            undecided.append(f"{owner.kind} {owner.name} ({marks[key][0].unsure})")
+            continue
+        for m in sure:
             yield Violation(f"{owner.kind} {owner.name}: {m.what}; reachable by {'; '.join(ways[:3])}", m.path,
-                            container=m.container, obj=owner, related=tuple(s.ref for s in services),
+                            container=m.container, obj=owner, related=tuple(services),
                             evidence={"switch": m.what, "reachableBy": ways})
+    if undecided:  # failures found above stand; the engine reports these as not evaluated
+        raise NotEvaluated("whether these unauthenticated services are reachable, or open, cannot be told: "
+                           + "; ".join(sorted(undecided)[:3]) + (" ..." if len(undecided) > 3 else ""))
 
 
 def _ways(g, pod, svc: K8sObject, targets: PortSet, exposed: list[Exposure],
@@ -276,12 +311,14 @@ def _ways(g, pod, svc: K8sObject, targets: PortSet, exposed: list[Exposure],
                 ways.append(f"{e.how} (Service {svc.name})")
             elif any(v.undecided for v in verdicts):
                 unsure.append(f"{e.how} of Service {svc.name}: the source the policy sees is not known")
-        else:  # Ingress and Gateway routes: through their controller
-            sure, maybe = admitted(g, pod, targets, everyone=False)
-            if sure:
+        else:  # Ingress and Gateway routes: through their controller, a pod (or node) the input does not name
+            every, every_maybe = admitted(g, pod, targets, everyone=True)
+            some, some_maybe = admitted(g, pod, targets, everyone=False)
+            if every:
                 ways.append(f"{e.how} (Service {svc.name})")
-            elif maybe:
-                unsure.append(f"{e.how} of Service {svc.name}: an undecided policy construct")
+            elif some or some_maybe or every_maybe:
+                unsure.append(f"{e.how} of Service {svc.name}: the pods admit {some or some_maybe} from some "
+                              "sources only, and whether the controller is one of them is not known")
     sure, maybe = admitted(g, pod, targets, everyone=True)
     if sure:
         ways.append(f"every pod of the cluster through Service {svc.name} on {sure}")
