@@ -46,6 +46,13 @@ An interface published deliberately behind single sign-on at the ingress (oauth2
 annotations, an IAP backend config) is still reported: exempt it with that reason.
 Internal load balancers count as exposure, as in NW004.  Interfaces run from other images
 (a custom build of Jupyter) are missed unless listed in `extra_images`.
+
+## Differences from Kubescape
+C-0021 recognises an interface only by workload name (`sensitiveInterfaces`, this rule's
+`interface_names`) and reports NodePort Services, and LoadBalancer Services once they have an
+address in `status.loadBalancer`; a manifest's LoadBalancer, externalIPs, Ingress and Gateway
+routes pass there.  Here the image identifies the interface (names only when no image does),
+and every way out of the cluster counts, before the load balancer is provisioned too.
 """
 
 from __future__ import annotations

@@ -44,6 +44,12 @@ EKS Fargate isolates each pod in its own micro-VM without a RuntimeClass (Kubesc
 that is decided by Fargate profiles, not by the objects, so such pods in
 `untrusted_namespaces` are reported.  A RuntimeClass named like a sandbox but pointing at
 `runc` fails, because the handler decides.
+
+## Differences from Kubescape
+C-0297 fails an Agent Sandbox `Sandbox` or `SandboxTemplate` whose `runtimeClassName` is not in
+its `agentRuntimeClassAllowList` setting, and checks nothing while that list is empty (the
+default); here the RuntimeClass's handler decides, with no list to maintain.  C-0242 and C-0249
+(AKS) are manual controls there.
 """
 
 from __future__ import annotations
