@@ -48,8 +48,7 @@ that is decided by Fargate profiles, not by the objects, so such pods in
 ## Differences from Kubescape
 C-0297 fails an Agent Sandbox `Sandbox` or `SandboxTemplate` whose `runtimeClassName` is not in
 its `agentRuntimeClassAllowList` setting, and checks nothing while that list is empty (the
-default); here the RuntimeClass's handler decides, with no list to maintain.  C-0242 and C-0249
-(AKS) are manual controls there.
+default); here the RuntimeClass's handler decides, with no list to maintain.
 """
 
 from __future__ import annotations
