@@ -114,7 +114,7 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
             sched = _condition(pod, "PodScheduled")
             if sched and sched[1].get("status") == "False":
                 yield Violation(f"{who} is Pending: not scheduled ({sched[1].get('reason')}: "
-                                f"{sched[1].get('message', '')})", ("status", "conditions", sched[0]), obj=pod,
+                                f"{sched[1].get('message', '')})", ("status", "conditions", sched[0], "status"), obj=pod,
                                 evidence={"phase": phase, "reason": sched[1].get("reason")})
             else:
                 waits = _waiting(pod)
