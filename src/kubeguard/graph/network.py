@@ -467,6 +467,7 @@ class _Evaluator:
                 continue
             by_tier[q.tier].append(q)
         self.policies = [q for t in by_tier.values() for q in t]
+        self.has_vendor = any(q.vendor for q in self.policies)  # a CNI's own policies take part
         self.tiers: list[tuple[str, str, list[Policy]]] = []
         for name, pols in by_tier.items():
             order, default = known.get(name, (float("-inf"), "Deny"))
@@ -714,23 +715,28 @@ class _Evaluator:
             self._partition_cache[key] = hit
         return hit
 
+    def ip_rule_pieces(self, q: Policy, r: PolicyRule, direction: str, cell: int,
+                       node: str | None = None) -> list[tuple[IPSet, PortSet, str | None]]:
+        """(addresses, ports, action) for one rule of a policy selecting ``cell``, as :meth:`ip_partition` refines
+        by them (``node`` as in :meth:`rule_ips`)."""
+        if not self.rule_applies(r, cell):
+            return []
+        sure, maybe = self.rule_ips(r, node)
+        undecided = bool(r.undecided or q.undecided) or (not q.vendor and self.over_limit(cell, direction))
+        if self.profile_named_pods and r.has_named_ports:  # addresses: no pod to resolve a name on
+            r = replace(r, ports=tuple(e for e in r.ports or () if e.name is None))
+        ports = self.rule_ports(r, self.cells.keys[cell][2] if direction == "ingress" else None)
+        return [(ips, ports, a) for ips, a in ((sure, _act(r.action, undecided, self.bound)),
+                                               (maybe, _act(r.action, True, self.bound))) if a and ips]
+
     def ip_partition(self, cell: int, direction: str, space: IPSet,
                      node: str | None = None) -> list[tuple[IPSet, PortSet]]:
         """Like :meth:`partition` over external addresses in ``space`` (a node's when ``node`` is given)."""
         tiers = self.tiers_for(cell, direction)
-        sig = self.cells.keys[cell][2] if direction == "ingress" else None
 
         def pieces(q: Policy, r: PolicyRule) -> list[tuple[IPSet, PortSet, str | None]]:
-            if not self.rule_applies(r, cell):
-                return []
-            sure, maybe = self.rule_ips(r, node)
-            undecided = bool(r.undecided or q.undecided) or (not q.vendor and self.over_limit(cell, direction))
-            if self.profile_named_pods and r.has_named_ports:  # addresses: no pod to resolve a name on
-                r = replace(r, ports=tuple(e for e in r.ports or () if e.name is None))
-            ports = self.rule_ports(r, sig)
-            return [(ips & space, ports, a) for ips, a in ((sure, _act(r.action, undecided, self.bound)),
-                                                           (maybe, _act(r.action, True, self.bound)))
-                    if a and ips & space]
+            return [(ips & space, ports, a) for ips, ports, a in self.ip_rule_pieces(q, r, direction, cell, node)
+                    if ips & space]
 
         return [(b, p) for b, p in self._partition(tiers, direction, space, _ip_diff, pieces) if p]
 
@@ -865,6 +871,9 @@ class NetworkGraph:
         else:
             self.practice, self.practice_hi = self._evaluators(valid, False)
         self.services = list(services)  # Service objects: NP-32 and the VPC CNI's Service limits
+        self._services_by_ns: dict[str | None, list[Any]] = {}
+        for svc in self.services:
+            self._services_by_ns.setdefault(svc.namespace, []).append(svc)
         self._by_id = {p.id: p for p in pods}
         self._by_ip = {p.ip: p for p in pods if p.ip and not p.host_network}
         self._by_ns: dict[str, list[PodEndpoint]] = {}
@@ -916,6 +925,10 @@ class NetworkGraph:
                         index.setdefault((k, v), []).append(pod)
         candidates = min((index.get((k, str(v)), []) for k, v in selector.items()), key=len)
         return [pod for pod in candidates if map_selector_matches(selector, pod.labels)]
+
+    def services_in(self, namespace: str | None) -> list[Any]:
+        """The Services of one namespace, in graph order (an index: per-pod Service scans stay linear)."""
+        return self._services_by_ns.get(namespace, [])
 
     def workload_pods(self, namespace: str, kind: str, name: str) -> list[PodEndpoint]:
         k = kind.lower()

@@ -308,7 +308,7 @@ def explain(g: NetworkGraph, src: Endpoint, dst: Endpoint, protocol: str = "TCP"
     allowed, undecided = _state(lo, u, want)
     practice_differs = g.practice is not g.spec and (allowed, undecided) != (spec_allowed, spec_undecided)
     # the CNI's own policies decide in practice only: their walk explains even an answer the spec shares
-    practice_walk = practice_differs or (g.practice is not g.spec and any(q.vendor for q in g.practice.policies))
+    practice_walk = practice_differs or (g.practice is not g.spec and g.practice.has_vendor)
     _, reasons = walk(g, src, dst, want, what, practice=practice_walk, locate=locate)
     if practice_differs:
         state = "undecided" if undecided else "allowed" if allowed else "denied"

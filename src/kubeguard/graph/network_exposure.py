@@ -100,10 +100,10 @@ def rewriting_exposures(g: NetworkGraph, pod: PodEndpoint, want: PortSet) -> lis
     the pod sees may not be the client's (NP-32), with whether a node may SNAT it (externalTrafficPolicy
     Cluster, the default); a LoadBalancer with Local may still proxy through the load balancer."""
     out = []
-    for svc in g.services:
+    for svc in g.services_in(pod.namespace):
         t = svc.spec.get("type")
         external = t in ("LoadBalancer", "NodePort") or bool(svc.spec.get("externalIPs"))
-        if not external or svc.namespace != pod.namespace or not any(p is pod for p in service_pods(g, svc)):
+        if not external or not any(p is pod for p in service_pods(g, svc)):
             continue
         if not service_target_ports(svc, pod) & want:
             continue

@@ -70,10 +70,11 @@ META = RuleMeta(
 
 def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     g = ctx.graph("network")
+    denied = {(q.namespace, direction) for q in g.policies for direction in ctx.params.directions
+              if q.kind == NP_KIND and q.pod_selector == {} and q.isolates(direction) and not q.rules(direction)}
     for ns in namespaces_with_pods(g, ctx.params.exempt_namespaces):
         for direction in ctx.params.directions:
-            if not any(q.kind == NP_KIND and q.namespace == ns and q.pod_selector == {} and q.isolates(direction)
-                       and not q.rules(direction) for q in g.policies):
+            if (ns, direction) not in denied:
                 obj = cluster.get("Namespace", None, ns)
                 yield Violation(f"namespace {ns!r} has no default-deny {direction} NetworkPolicy",
                                 ("metadata", "name") if obj is not None else (), obj=obj,

@@ -83,6 +83,7 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
     populated = {p.namespace for p in g.pods if not p.host_network}
     complete = inventory_is_complete(cluster)
     unjudged = 0
+    selected: dict[str, set[str]] = {}  # repr(namespaceSelector) -> the namespaces it selects
     for q in g.policies:
         for rule in q.ingress + q.egress:
             for peer in rule.peers or ():
@@ -91,7 +92,11 @@ def evaluate(cluster: ClusterInventory, ctx) -> Iterator[Violation]:
                 if peer.ns_selector is None:
                     namespaces = {q.namespace}
                 else:
-                    namespaces = {ns for ns, labels in g.namespaces.items() if selector_matches(peer.ns_selector, labels)}
+                    key = repr(peer.ns_selector)
+                    if key not in selected:
+                        selected[key] = {ns for ns, labels in g.namespaces.items()
+                                         if selector_matches(peer.ns_selector, labels)}
+                    namespaces = selected[key]
                 if not complete and not _judgeable(cluster, g, q, peer):
                     unjudged += bool(namespaces & populated) or peer.ns_selector is not None
                 elif namespaces & populated:
