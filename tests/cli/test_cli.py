@@ -83,3 +83,22 @@ def test_demo_runs_offline():
     assert {c["name"] for c in doc["clusters"]} == {"eks-prod", "aks-payments", "gke-analytics"}
     assert {c["provider"] for c in doc["clusters"]} == {"eks", "aks", "gke"}
     assert "demo-secret-value-never-printed" not in p.stdout + p.stderr
+
+
+def test_kubernetes_version_selects_the_pod_security_definition(tmp_path):
+    pod = tmp_path / "pod.yaml"
+    pod.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  securityContext:\n"
+                   "    sysctls: [{name: net.ipv4.tcp_keepalive_time, value: '60'}]\n"
+                   "  containers: [{name: c, image: 'nginx:1.27'}]\n")
+
+    def fails(*extra):
+        p = kg("scan", str(pod), "--rules", "unsafe-sysctl", "-f", "json", "--no-progress", *extra)
+        assert p.returncode == 0, p.stderr
+        return [f["path"] for f in json.loads(p.stdout)["findings"] if f["status"] == "FAIL"]
+
+    # the sysctl joined the safe set in 1.29; without a version the newest definition applies
+    assert fails() == []
+    assert fails("--kubernetes-version", "1.30") == []
+    assert fails("--kubernetes-version", "1.28") == ["spec.securityContext.sysctls[0].name"]
+    p = kg("scan", str(pod), "--kubernetes-version", "bogus")
+    assert p.returncode == 2 and "--kubernetes-version" in p.stderr and "Traceback" not in p.stderr

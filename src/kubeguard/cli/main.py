@@ -95,6 +95,10 @@ def scan(
                                          "az aks show or gcloud container clusters describe; or eks://REGION/NAME, "
                                          "gke://PROJECT/LOCATION/NAME, aks://SUBSCRIPTION/GROUP/NAME (live, needs "
                                          "the aws/gcp/azure extra). Repeatable."),
+    kubernetes_version: Optional[str] = typer.Option(
+        None, "--kubernetes-version", metavar="VERSION",
+        help="Kubernetes version the manifests are for (e.g. 1.31): Pod Security definitions, API deprecations "
+             "and version-dependent defaults follow it. Default: the newest definitions."),
     node_config: list[str] = typer.Option([], "--node-config", metavar="FILE|[CLUSTER/]NODE=FILE",
                                           help="Kubelet configuration of a node: a KubeletConfiguration file or the "
                                                "JSON of /api/v1/nodes/NODE/proxy/configz; its flags (systemd unit, "
@@ -121,6 +125,7 @@ def scan(
                         {"mode": "manifests", "paths": list(paths or [])})
         opts.cloud = list(cloud)
         opts.node_configs = list(node_config)
+        opts.kubernetes_version = kubernetes_version
         live = live_cmd.live_options(kubeconfig, context, all_contexts, in_cluster, namespace, exclude_namespace,
                                      include_kind, exclude_kind, request_timeout, qps, concurrency, kubelet_config,
                                      cluster if cluster != "manifests" else None)

@@ -8,6 +8,7 @@ any input problem under ``--strict``).
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from contextlib import contextmanager
@@ -94,6 +95,7 @@ class ScanOptions:
     inputs: dict = field(default_factory=dict)
     cloud: list[str] = field(default_factory=list)  # --cloud FILE | CLUSTER=FILE | eks:// gke:// aks:// URIs
     node_configs: list[str] = field(default_factory=list)  # --node-config FILE | [CLUSTER/]NODE=FILE
+    kubernetes_version: str | None = None  # --kubernetes-version for clusters read from manifests
 
 
 def load_config(path: str | None) -> FileConfig:
@@ -208,7 +210,7 @@ def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,
         facts.update(attach_node_configs(opts.node_configs, facts, ms.report, default_cluster))
     if not facts:
         facts[default_cluster] = ClusterFacts(name=default_cluster, source="manifests")
-    _complete_manifest_facts(facts, ms)
+    _complete_manifest_facts(facts, ms, opts.kubernetes_version)
     attach_identity_facts(facts, ms.objects, ms.report)
     inventory = Inventory.build(facts.values(), ms.objects)
     settings = build_settings(opts, cfg)
@@ -253,15 +255,26 @@ def execute(ms: ManifestSet, default_cluster: str, opts: ScanOptions,
     return EXIT_OK
 
 
-def _complete_manifest_facts(facts: dict[str, ClusterFacts], ms: ManifestSet) -> None:
-    """Live and snapshot clusters carry detected facts; give manifest and demo clusters the same."""
+_K8S_VERSION = re.compile(r"^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.+-]+)?$")
+
+
+def _complete_manifest_facts(facts: dict[str, ClusterFacts], ms: ManifestSet, version: str | None = None) -> None:
+    """Live and snapshot clusters carry detected facts; give manifest and demo clusters the same.
+
+    ``version`` (``--kubernetes-version``) is the version manifests are meant for; a version a
+    fleet file or cloud description states wins over it.
+    """
     from ..collect.facts import complete_facts
 
+    if version is not None and not _K8S_VERSION.match(version):
+        raise UsageError(f"--kubernetes-version: {version!r} is not a Kubernetes version like 1.31 or v1.31.2")
     raws: dict[str, list[dict]] = {}
     for o in ms.objects:
         raws.setdefault(o.cluster, []).append(o.raw)
     for name, f in list(facts.items()):
         if f.source in ("manifests", "demo"):
+            if version is not None and f.kubernetes_version is None:
+                f.kubernetes_version = version if version.startswith("v") else f"v{version}"
             facts[name] = complete_facts(f, raws.get(name, []))
 
 
