@@ -103,3 +103,42 @@ def test_annotation_exemption_and_malformed_annotation(tmp_path):
     assert found["b"].status == "FAIL" and found["b"].suppression["expired"]
     assert found["c"].status == "FAIL"
     assert any("unknown rule 'NOPE'" in i.message for i in res.collection.issues)
+
+
+PEER_SKIPS = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: agent
+  namespace: ops
+  annotations:
+    checkov.io/skip1: CKV_K8S_16=node agent needs the host
+    ignore-check.kube-linter.io/host-network: agent uses the host network
+    checkov.io/skip2: CKV_K8S_999
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+      - name: a
+        image: nginx:1.27
+        securityContext: {privileged: true}
+"""
+
+
+@pytest.mark.parametrize("honour", [False, True])
+def test_peer_skip_annotations_only_when_asked(tmp_path, honour):
+    f = tmp_path / "m.yaml"
+    f.write_text(PEER_SKIPS)
+    ms = read_paths([str(f)], "c")
+    res = run_scan(ScanInput(Inventory.build([], ms.objects), ms.report), REG,
+                   Settings(include=("WL001", "WL004"), peer_annotations=honour))
+    got = {x.rule: (x.status, (x.suppression or {}).get("source"), (x.suppression or {}).get("reason"))
+           for x in res.findings}
+    if not honour:
+        assert got == {"WL001": ("FAIL", None, None), "WL004": ("FAIL", None, None)}
+        assert not res.collection.issues
+        return
+    assert got == {"WL001": ("EXEMPT", "annotation:checkov", "node agent needs the host"),
+                   "WL004": ("EXEMPT", "annotation:kube-linter", "agent uses the host network")}
+    [issue] = res.collection.issues
+    assert issue.level == "warning" and "checkov:CKV_K8S_999 has no equivalent" in issue.message

@@ -95,6 +95,10 @@ def scan(
                                          "az aks show or gcloud container clusters describe; or eks://REGION/NAME, "
                                          "gke://PROJECT/LOCATION/NAME, aks://SUBSCRIPTION/GROUP/NAME (live, needs "
                                          "the aws/gcp/azure extra). Repeatable."),
+    peer_annotations: bool = typer.Option(
+        False, "--peer-annotations",
+        help="Honour other tools' skip annotations (checkov.io/skipN, ignore-check.kube-linter.io/CHECK, "
+             "polaris.fairwinds.com/CHECK-exempt) for the rules that list the skipped check as equivalent."),
     kubernetes_version: Optional[str] = typer.Option(
         None, "--kubernetes-version", metavar="VERSION",
         help="Kubernetes version the manifests are for (e.g. 1.31): Pod Security definitions, API deprecations "
@@ -126,6 +130,7 @@ def scan(
         opts.cloud = list(cloud)
         opts.node_configs = list(node_config)
         opts.kubernetes_version = kubernetes_version
+        opts.peer_annotations = peer_annotations
         live = live_cmd.live_options(kubeconfig, context, all_contexts, in_cluster, namespace, exclude_namespace,
                                      include_kind, exclude_kind, request_timeout, qps, concurrency, kubelet_config,
                                      cluster if cluster != "manifests" else None)

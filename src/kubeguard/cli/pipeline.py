@@ -96,6 +96,7 @@ class ScanOptions:
     cloud: list[str] = field(default_factory=list)  # --cloud FILE | CLUSTER=FILE | eks:// gke:// aks:// URIs
     node_configs: list[str] = field(default_factory=list)  # --node-config FILE | [CLUSTER/]NODE=FILE
     kubernetes_version: str | None = None  # --kubernetes-version for clusters read from manifests
+    peer_annotations: bool = False  # --peer-annotations: honour checkov/kube-linter/polaris skip annotations
 
 
 def load_config(path: str | None) -> FileConfig:
@@ -148,6 +149,7 @@ def build_settings(opts: ScanOptions, cfg: FileConfig) -> Settings:
         params=cfg.params,
         include_passed=opts.include_passed or bool(cfg.scan.get("include-passed")),
         frameworks=tuple(opts.frameworks or cfg.scan.get("frameworks") or ()),
+        peer_annotations=opts.peer_annotations or bool(cfg.scan.get("peer-annotations")),
     )
 
 

@@ -28,7 +28,7 @@ import yaml
 
 _TOP = {"version", "rules", "scan"}
 _RULES = {"include", "exclude", "params"}
-_SCAN = {"fail-on", "cluster", "ignore-file", "include-passed", "frameworks", "strict"}
+_SCAN = {"fail-on", "cluster", "ignore-file", "include-passed", "frameworks", "strict", "peer-annotations"}
 
 
 class ConfigFileError(ValueError):

@@ -180,16 +180,25 @@ class AnnotationExemption:
     owner: str | None
     expires: date | None
     key: str
+    source: str = "annotation"  # or "annotation:checkov" etc. for another tool's skip annotation
 
 
 @dataclass
 class AnnotationParse:
     exemptions: dict[str, AnnotationExemption] = field(default_factory=dict)  # rule code or "*" -> exemption
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # another tool's skip with no equivalent rule
 
 
-def parse_annotations(annotations: dict[str, Any], resolve_rule: Resolver) -> AnnotationParse:
-    """Read ``kubeguard.dev/ignore.<rule>`` annotations; malformed ones become errors."""
+def parse_annotations(annotations: dict[str, Any], resolve_rule: Resolver, peers: bool = False) -> AnnotationParse:
+    """Read ``kubeguard.dev/ignore.<rule>`` annotations; malformed ones become errors.
+
+    With ``peers`` (``--peer-annotations``), other tools' skip annotations count too, for the
+    rules that list the skipped check as equivalent: ``checkov.io/skipN: CKV_K8S_20=reason``,
+    ``ignore-check.kube-linter.io/<check>: reason`` and ``kube-linter.io/ignore-all``,
+    ``polaris.fairwinds.com/<check>-exempt: "true"`` and ``polaris.fairwinds.com/exempt``.
+    Our own annotation wins where both name a rule.
+    """
     out = AnnotationParse()
     for key, value in annotations.items():
         if not isinstance(key, str) or not key.startswith(ANNOTATION_PREFIX):
@@ -221,7 +230,37 @@ def parse_annotations(annotations: dict[str, Any], resolve_rule: Resolver) -> An
         else:
             for c in [code] if isinstance(code, str) else code:
                 out.exemptions[c] = AnnotationExemption(reason, owner, expires, key)
+    if peers:
+        _peer_annotations(annotations, resolve_rule, out)
     return out
+
+
+def _peer_annotations(annotations: dict[str, Any], resolve_rule: Resolver, out: AnnotationParse) -> None:
+    for key, value in annotations.items():
+        if not isinstance(key, str):
+            continue
+        text = str(value or "").strip()
+        if key.startswith("checkov.io/skip"):
+            check, _, why = text.partition("=")
+            peer, ref, reason = "checkov", f"checkov:{check.strip()}", why.strip()
+        elif key.startswith("ignore-check.kube-linter.io/"):
+            peer, ref, reason = "kube-linter", f"kube-linter:{key.split('/', 1)[1]}", text
+        elif key == "kube-linter.io/ignore-all":
+            peer, ref, reason = "kube-linter", "kube-linter:*", text
+        elif key.startswith("polaris.fairwinds.com/") and key.endswith("exempt"):
+            if text.lower() != "true":
+                continue
+            check = key.split("/", 1)[1][: -len("exempt")].rstrip("-")
+            peer, ref, reason = "polaris", f"polaris:{check or '*'}", ""
+        else:
+            continue
+        codes = resolve_rule(ref)
+        if not codes:
+            out.warnings.append(f"annotation {key}: {ref} has no equivalent kubeguard rule{_peer_hint(ref)}")
+            continue
+        for c in [codes] if isinstance(codes, str) else codes:
+            out.exemptions.setdefault(c, AnnotationExemption(reason or f"skipped for {peer}", None, None, key,
+                                                             f"annotation:{peer}"))
 
 
 def rule_resolver(registry: Registry) -> Resolver:
@@ -233,6 +272,8 @@ def rule_resolver(registry: Registry) -> Resolver:
         rule = registry.get(key)
         if rule is not None:
             return rule.code
+        if key.endswith(":*") and key[:-2].lower() in PEERS:  # every rule equivalent to one of the tool's checks
+            return tuple(r.code for r in registry if r.meta.peers.get(key[:-2].lower())) or None
         return peers.resolve(key) or None
 
     return resolve

@@ -238,7 +238,8 @@ def _evaluate_rule(cluster: ClusterInventory, rule: Rule, graphs: GraphCache, en
         for v in outcome:
             obj = v.obj or target
             f = _finding(rule, obj, v, Status.FAIL, cluster, pending)
-            _apply_exemptions(f, obj, rule, env.ignores, env.today, env.annotations, env.resolve_rule, issues)
+            _apply_exemptions(f, obj, rule, env.ignores, env.today, env.annotations, env.resolve_rule, issues,
+                              env.settings.peer_annotations)
             if f.status == Status.EXEMPT.value:
                 rr.exempt += 1
             else:
@@ -336,21 +337,22 @@ def _source_order(item: tuple[Finding, K8sObject, Path]) -> tuple[str, int]:
 
 def _apply_exemptions(f: Finding, obj: K8sObject, rule: Rule, ignores: list[IgnoreEntry], today: date,
                       cache: dict[int, Any], resolve_rule: Callable[[str], str | None],
-                      issues: list[tuple[int | None, InputIssue]]) -> None:
+                      issues: list[tuple[int | None, InputIssue]], peer_annotations: bool = False) -> None:
     if obj is not None:
         parsed = cache.get(id(obj))
         if parsed is None:
             ann = dict(obj.annotations)
             for spec in _pod_template_annotations(obj):
                 ann = {**spec, **ann}
-            parsed = parse_annotations(ann, resolve_rule)
-            for e in parsed.errors:
-                issues.append((id(obj), InputIssue(f"{obj}: {e}; not applied", file=obj.source.file,
-                                                   line=obj.source.line, cluster=obj.cluster)))
+            parsed = parse_annotations(ann, resolve_rule, peer_annotations)
+            for level, msgs in (("error", parsed.errors), ("warning", parsed.warnings)):
+                for e in msgs:
+                    issues.append((id(obj), InputIssue(f"{obj}: {e}; not applied", file=obj.source.file,
+                                                       line=obj.source.line, cluster=obj.cluster, level=level)))
             cache[id(obj)] = parsed
         ex = parsed.exemptions.get(rule.code) or parsed.exemptions.get("*")
         if ex is not None:
-            sup = {"source": "annotation", "entry": ex.key, "reason": ex.reason, "owner": ex.owner,
+            sup = {"source": ex.source, "entry": ex.key, "reason": ex.reason, "owner": ex.owner,
                    "expires": ex.expires.isoformat() if ex.expires else None}
             if ex.expires is not None and today > ex.expires:
                 f.suppression = {**sup, "active": False, "expired": True}

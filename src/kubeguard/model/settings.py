@@ -16,3 +16,4 @@ class Settings:
     today: date | None = None  # for exemption expiry; None = the real date
     frameworks: tuple[str, ...] = ()
     include_preview: bool = True
+    peer_annotations: bool = False  # honour other tools' skip annotations for their equivalent rules
