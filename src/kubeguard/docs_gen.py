@@ -111,8 +111,10 @@ def framework_page(fw: Framework, registry: Registry, rule_link: str = "../rules
             rule = registry.get(code)
             rules.append(f"[{code}]({rule_link.format(code=code)}) {rule.slug}" if rule
                          else f"{code} (not in this build)")
+        either = ["one of " + " or ".join(group) + " passing is enough" for group in req.either]
         notes = [n for n in (f"level {req.level}" if req.level else None,
-                             NEEDS_REASON[req.needs] if req.needs and not req.rules else None, req.notes) if n]
+                             NEEDS_REASON[req.needs] if req.needs and not req.rules else None, *either, req.notes)
+                 if n]
         lines.append(f"| {req.id} | {_cell(req.title)} | {'<br>'.join(rules) or 'MANUAL'} | "
                      f"{_cell('; '.join(notes))} |")
     return "\n".join(lines) + "\n"
