@@ -68,3 +68,24 @@ def test_json_roundtrip(result):
         assert key in f
     again = ScanResult.from_dict(doc)
     assert json.loads(render(again, "json"))["findings"] == doc["findings"]
+
+
+def test_table_summarises_rules_per_cluster_and_caps_detail_rows():
+    from kubeguard.model import Finding
+    from kubeguard.model.result import ScanResult as SR
+    from kubeguard.report.table import DEFAULT_MAX_FINDINGS
+    from kubeguard.model.cloud import ClusterFacts
+    from kubeguard.model.collection import CollectionReport
+
+    rule = {"code": "WL001", "slug": "privileged-container", "title": "Container runs in privileged mode",
+            "severity": "critical", "category": "workload", "tags": [], "rationale": "r" * 30, "remediation": "x."}
+    findings = [Finding("WL001", "privileged-container", rule["title"], "critical", "FAIL", c, "ns", "Pod", "v1",
+                        f"p{i}", "container 'c' runs privileged")
+                for c, n in (("a", 150), ("b", 3)) for i in range(n)]
+    res = SR("0", "", {}, [ClusterFacts("a"), ClusterFacts("b")], CollectionReport(), [rule], [], findings)
+    text = render(res, "table", width=200).decode()
+    row = next(line for line in text.splitlines() if "│ WL001 " in line and "Container runs" in line)
+    assert row.split("│")[-3].strip() == "150" and row.split("│")[-2].strip() == "3"
+    assert text.count("container 'c' runs privileged") == DEFAULT_MAX_FINDINGS
+    assert "53 more findings" in text
+    assert render(res, "table", width=200, max_findings=0).decode().count("runs privileged") == 153

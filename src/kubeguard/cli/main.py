@@ -53,7 +53,8 @@ PassedOpt = typer.Option(False, "--include-passed", help="Also emit a PASS findi
 ExemptOpt = typer.Option(False, "--show-exempt", help="List exempt findings in the table.")
 ProgressOpt = typer.Option(True, "--progress/--no-progress", help="Progress display on stderr.")
 ColorOpt = typer.Option("auto", "--color", help="auto, always or never (NO_COLOR is honoured).")
-MaxOpt = typer.Option(None, "--max-findings", help="Table only: show at most N findings.")
+MaxOpt = typer.Option(None, "--max-findings",
+                      help="Table only: detailed rows for the N most severe findings (default 100; 0 shows all).")
 FrameworkOpt = typer.Option([], "--framework", help="Report compliance with a framework (see 'kubeguard frameworks').")
 
 

@@ -16,6 +16,7 @@ from ..model.findings import Finding, Severity, Status
 from ..model.result import ScanResult
 from .frameworks import build as build_frameworks
 
+DEFAULT_MAX_FINDINGS = 100  # detailed rows in the table; the per-rule summary above them counts everything
 SEV_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 SEVERITIES = [s.value for s in Severity]
 
@@ -53,6 +54,7 @@ def build(console: Console, result: ScanResult, max_findings: int | None = None,
 
     failures = [f for f in result.findings if f.status == Status.FAIL.value]
     failures.sort(key=lambda f: (-Severity(f.severity).rank, f.cluster, f.rule, f.namespace or "", f.name))
+    _failing_rules(console, result, failures)
     shown = failures if max_findings is None else failures[:max_findings]
     by_cluster: dict[str, list[Finding]] = defaultdict(list)
     for f in shown:
@@ -75,7 +77,8 @@ def build(console: Console, result: ScanResult, max_findings: int | None = None,
                       f.resource + (f"\n[{f.container}]" if f.container else ""), f.message, where)
         console.print(t)
     if max_findings is not None and len(failures) > max_findings:
-        console.print(f"[dim]... {len(failures) - max_findings} more findings; use -f json for all[/dim]")
+        console.print(f"[dim]... {len(failures) - max_findings} more findings (the most severe are shown); "
+                      f"--max-findings 0 shows all, -f json has every field[/dim]")
     if not failures:
         console.print("[green]No failing findings.[/green]")
     build_frameworks(console, result)
@@ -114,10 +117,36 @@ def build(console: Console, result: ScanResult, max_findings: int | None = None,
             console.print(Text(f"  ERROR {f.rule} on {f.resource}: {f.message}", style="red"))
 
 
+def _failing_rules(console: Console, result: ScanResult, failures: list[Finding]) -> None:
+    """Rules x clusters: how many findings each failing rule has in each cluster, most severe rules first."""
+    if not failures:
+        return
+    clusters = [c.name for c in result.clusters]
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    first: dict[str, Finding] = {}
+    for f in failures:
+        counts[f.rule][f.cluster] += 1
+        first.setdefault(f.rule, f)
+    order = sorted(counts, key=lambda r: (-Severity(first[r].severity).rank, -sum(counts[r].values()), r))
+    t = Table(title="Failing rules", title_justify="left", header_style="bold")
+    t.add_column("Severity", no_wrap=True)
+    t.add_column("Rule", no_wrap=True)
+    t.add_column("Title", overflow="fold")
+    for c in clusters:
+        t.add_column(c, justify="right")
+    for code in order:
+        f = first[code]
+        t.add_row(Text(f.severity.upper(), style=SEV_STYLE[f.severity]), code, f.title,
+                  *[str(counts[code].get(c, 0) or "·") for c in clusters])
+    console.print(t)
+
+
 def render(result: ScanResult, color: bool = False, width: int = 160, max_findings: int | None = None,
            show_exempt: bool = False, **_: object) -> bytes:
+    """``max_findings``: detailed rows shown (None: :data:`DEFAULT_MAX_FINDINGS`; 0 or less: all)."""
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False,
                       color_system="standard" if color else None)
-    build(console, result, max_findings=max_findings, show_exempt=show_exempt)
+    limit = DEFAULT_MAX_FINDINGS if max_findings is None else (max_findings if max_findings > 0 else None)
+    build(console, result, max_findings=limit, show_exempt=show_exempt)
     return buf.getvalue().encode()
