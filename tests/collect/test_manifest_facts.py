@@ -34,3 +34,12 @@ def test_scan_json_carries_derived_facts(tmp_path):
                        capture_output=True, text=True, timeout=120)
     [cluster] = json.loads(p.stdout)["clusters"]
     assert cluster["facts"]["cni"]["name"] == "calico"
+
+
+def test_manifests_using_an_openshift_api_do_not_make_the_cluster_openshift():
+    route = {"apiVersion": "route.openshift.io/v1", "kind": "Route", "metadata": {"name": "r", "namespace": "a"}}
+    f = complete_facts(ClusterFacts("m", source="manifests"), [route, CALICO])
+    assert f.provider == "other"
+    eks_node = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n"},
+                "spec": {"providerID": "aws:///eu-west-1a/i-0abc"}}
+    assert complete_facts(ClusterFacts("m", source="manifests"), [route, eks_node]).provider == "eks"

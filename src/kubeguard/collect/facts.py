@@ -440,12 +440,15 @@ def complete_facts(facts: ClusterFacts, objects: Iterable[Raw]) -> ClusterFacts:
     derived ones only fill gaps, so scanning manifests gives the same fact keys
     as a live collection, with their evidence.
     """
+    objects = list(objects)
     derived = derive_facts(facts.name, objects, source=facts.source)
     merged = dict(derived.facts)
     merged.update(facts.facts)
-    provider = facts.provider if facts.provider != "other" else derived.provider
-    if provider != derived.provider:
-        merged["providerEvidence"] = facts.facts.get("providerEvidence", ["stated in the fleet or cloud file"])
+    # manifests only *use* API groups, a server would *serve* them: the provider comes from nodes and versions
+    found, why = detect_provider([o for o in objects if o.get("kind") == "Node"], facts.kubernetes_version, ())
+    provider = facts.provider if facts.provider != "other" else found
+    merged["providerEvidence"] = (facts.facts.get("providerEvidence", ["stated in the fleet or cloud file"])
+                                  if provider != found else why)
     return ClusterFacts(name=facts.name, provider=provider,
                         kubernetes_version=facts.kubernetes_version or derived.kubernetes_version,
                         facts=merged, source=facts.source)
