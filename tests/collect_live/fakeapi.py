@@ -90,7 +90,7 @@ class FakeCluster:
         self.forbidden = set(forbidden)
         self.slow = dict(slow or {})
         self.expire_once = set(expire_once)
-        self.broken = dict(broken or {})  # "plural" or "plural@namespace" -> text to send as the body
+        self.broken = dict(broken or {})  # "plural", "plural@namespace" or "/apis" -> text to send as the body
         self.git_version = git_version
         self.configz = configz or {}
         self.configz_forbidden = configz_forbidden
@@ -157,6 +157,8 @@ class FakeCluster:
             return 200, orjson.dumps({"major": "1", "minor": self.git_version.split(".")[1],
                                       "gitVersion": self.git_version, "platform": "linux/amd64"})
         if path in ("/api", "/apis"):
+            if path in self.broken:
+                return 200, self.broken[path].encode()
             return 200, orjson.dumps(self._root(path, "as=APIGroupDiscoveryList" in accept and self.aggregated))
         parts = [unquote(p) for p in path.strip("/").split("/")]
         if parts[:2] == ["api", "v1"] and len(parts) == 5 and parts[2] == "nodes" and parts[4] == "proxy":

@@ -56,8 +56,9 @@ def live_options(kubeconfig, contexts, all_contexts, in_cluster, namespaces, exc
     )
 
 
-def collect_with_progress(live, show_progress: bool):
-    """Resolve targets and collect them under one progress display on stderr; one summary line per cluster."""
+def collect_with_progress(live, show_progress: bool, summary: bool = True):
+    """Resolve targets and collect them under one progress display on stderr; one summary line per cluster
+    (unless ``summary`` is off: the caller reports what was not collected)."""
     from ..collect.live import collect_targets
     from ..collect.live_config import LiveConfigError, resolve_targets
 
@@ -92,7 +93,7 @@ def collect_with_progress(live, show_progress: bool):
                     bar.update(task, total=n, completed=n)
 
         results = collect_targets(targets, kc, live, progress)
-    for r in results:
+    for r in results if summary else ():
         if r.reachable:
             problems = len(r.report.unavailable.get(r.name, {}))
             console.print(f"[green]collected[/green] {r.name}: {len(r.objects):,} objects from {r.resource_types} "

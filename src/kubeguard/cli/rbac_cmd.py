@@ -42,6 +42,8 @@ ContextOpt = typer.Option([], "--context", help="Live: kubeconfig context (defau
 KubeconfigOpt = typer.Option(None, "--kubeconfig", help="Live: kubeconfig file.")
 ColorOpt = typer.Option("auto", "--color", help="auto, always or never (NO_COLOR is honoured).")
 RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+RBAC_GROUP = "rbac.authorization.k8s.io"
+RBAC_RESOURCES = {k: f"{k.lower()}s.{RBAC_GROUP}" for k in RBAC_KINDS}  # as live collection names them
 
 
 class Loaded:
@@ -68,9 +70,9 @@ def load(paths: list[str] | None, snapshot: str | None, cluster: str | None, clo
         ms = read_paths(sources, cluster or "manifests")
     else:
         ms = _live(contexts, kubeconfig)
-    _print_issues(console, ms.report.issues)
     names = sorted(set(ms.clusters) | {o.cluster for o in ms.objects})
     if not names:
+        _print_issues(console, ms.report.issues)
         raise _Incomplete("nothing could be read")
     if cluster is None:
         if len(names) > 1:
@@ -78,6 +80,16 @@ def load(paths: list[str] | None, snapshot: str | None, cluster: str | None, clo
         cluster = names[0]
     elif cluster not in names:
         raise UsageError(f"no cluster {cluster!r} in the input; it holds {', '.join(names)}")
+    unavailable = ms.report.unavailable.get(cluster, {})
+    gaps = rbac_gaps(unavailable)
+    # each problem once: what the incomplete line (or the not-collected error) says is not repeated
+    said = {RBAC_RESOURCES[k] for k in gaps if k in RBAC_RESOURCES} | {k[len("discovery "):] for k in gaps
+                                                                     if k.startswith("discovery ")}
+    _print_issues(console, [i for i in ms.report.issues if (i.cluster is None or i.cluster == cluster)
+                            and not (i.cluster and i.resource in said)
+                            and not ("*" in unavailable and i.message == f"not collected: {unavailable['*']}")])
+    if "*" in unavailable:
+        raise _Incomplete(f"cluster {cluster}: not collected: {unavailable['*']}")
     facts = dict(ms.clusters)
     facts.setdefault(cluster, ClusterFacts(name=cluster, source="manifests"))
     only = {cluster: facts[cluster]}
@@ -92,12 +104,22 @@ def load(paths: list[str] | None, snapshot: str | None, cluster: str | None, clo
     _print_issues(console, ms.report.issues[seen:])
     inv = Inventory.build(only.values(), [o for o in ms.objects if o.cluster == cluster])
     ci = inv.cluster(cluster)
-    unavailable = ms.report.unavailable.get(cluster, {})
-    incomplete = [f"{k} ({unavailable[k]})" for k in ("*",) + RBAC_KINDS if k in unavailable]
+    incomplete = [f"{k} ({unavailable[k]})" for k in gaps]
     if incomplete:
-        console.print(f"[yellow]incomplete:[/yellow] not collected: {', '.join(incomplete)}; "
-                      "the answer is a lower bound", highlight=False)
+        console.print(f"[yellow]incomplete:[/yellow] {escape(f'cluster {cluster}: not collected: ')}"
+                      f"{escape(', '.join(incomplete))}; the answer is a lower bound", highlight=False)
     return Loaded(build(ci, assume_defaults=assume_defaults), ci, incomplete)
+
+
+def rbac_gaps(unavailable: dict[str, str]) -> list[str]:
+    """The keys of ``unavailable`` that leave RBAC answers incomplete, in a stable order.
+
+    Roles and bindings that could not be listed, and discovery that failed for the
+    groups (``/apis`` or the RBAC group), so that the RBAC types were never listed.
+    """
+    gaps = [k for k in RBAC_KINDS if k in unavailable]
+    gaps += sorted(k for k in unavailable if k in ("discovery /apis",) or k.startswith(f"discovery {RBAC_GROUP}/"))
+    return gaps
 
 
 def _print_issues(console: Console, issues) -> None:
@@ -119,7 +141,7 @@ def _live(contexts: list[str], kubeconfig: str | None):
     except ImportError:  # pragma: no cover - live collection not built in
         raise UsageError("no PATH given and live collection is not available; give manifests or --snapshot") from None
     live = live_cmd.live_options(kubeconfig, contexts, False, False, [], [], [], [], 30.0, 50.0, 8, False)
-    results = live_cmd.collect_with_progress(live, True)
+    results = live_cmd.collect_with_progress(live, True, summary=False)  # load() says what was not read
     if len(results) != 1:
         raise UsageError("choose one cluster with --context")
     return to_manifest_set(results)
