@@ -87,7 +87,7 @@ class FakeCluster:
         self.token = token
         self.aggregated = aggregated
         self.honour_metadata_accept = honour_metadata_accept
-        self.forbidden = set(forbidden)
+        self.forbidden = set(forbidden)  # "plural" or "plural@namespace"
         self.slow = dict(slow or {})
         self.expire_once = set(expire_once)
         self.broken = dict(broken or {})  # "plural", "plural@namespace" or "/apis" -> text to send as the body
@@ -233,7 +233,7 @@ class FakeCluster:
 
     def _list(self, spec: ResourceSpec, namespace: str | None, query: dict[str, list[str]],
               accept: str) -> tuple[int, bytes]:
-        if spec.plural in self.forbidden:
+        if spec.plural in self.forbidden or f"{spec.plural}@{namespace}" in self.forbidden:
             scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
             return 403, orjson.dumps(status(403, "Forbidden", f'{spec.plural} is forbidden: User "tester" cannot '
                                                               f'list resource "{spec.plural}" in API group '

@@ -131,6 +131,33 @@ def test_namespace_filters(fake, tmp_path):
     assert {o["metadata"]["name"] for o in r.objects if o["kind"] == "Namespace"} == {"default"}
 
 
+def test_every_failing_namespace_is_reported_and_the_others_kept(fake, tmp_path):
+    objects = [obj("v1", "Namespace", ns) for ns in ("a", "b", "c", "shop")]
+    objects += [obj("apps/v1", "Deployment", f"web-{ns}", ns, spec={"template": pod_template()})
+                for ns in ("a", "b", "c", "shop")]
+    objects += [obj("v1", "Pod", f"p-{ns}", ns, spec=pod_template()["spec"]) for ns in ("a", "b", "c", "shop")]
+    objects += [obj("v1", "Service", f"s-{ns}", ns) for ns in ("a", "b", "c", "shop")]
+    c = fake(objects, BUILTIN, token="t", forbidden=("deployments@a", "deployments@c", "pods@a", "services@c"),
+             broken={"pods@b": '{"items": ['})
+    [r] = run(c, tmp_path, namespaces=["c", "a", "b", "shop"])
+    assert r.report.unavailable["c1"] == {
+        "Deployment": "forbidden (403) in namespaces c, a",  # in the order given with -n
+        "Pod": "forbidden (403) in namespace a; the response is not valid JSON in namespace b",
+        "Service": "forbidden (403) in namespace c"}
+    assert sorted(i.one_line() for i in r.report.issues) == [
+        "cluster c1, deployments.apps: cannot list deployments.apps: forbidden (403) in namespaces c, a",
+        "cluster c1, pods: cannot list pods: forbidden (403) in namespace a; the response is not valid JSON in "
+        "namespace b",
+        "cluster c1, services: cannot list services: forbidden (403) in namespace c"]
+    names = {(o["kind"], o["metadata"]["name"]) for o in r.objects}
+    assert {n for k, n in names if k == "Deployment"} == {"web-b", "web-shop"}
+    assert {n for k, n in names if k == "Pod"} == {"p-c", "p-shop"}
+    assert {n for k, n in names if k == "Service"} == {"s-a", "s-b", "s-shop"}
+    # a cluster-wide list that fails names no namespace
+    [r] = run(fake(objects, BUILTIN, token="t", forbidden=("deployments",)), tmp_path)
+    assert r.report.unavailable["c1"] == {"Deployment": "forbidden (403)"}
+
+
 def test_kubelet_configz_is_a_node_fact(fake, tmp_path):
     import json
 

@@ -258,17 +258,22 @@ class ClusterCollector:
             return res, ns, items
 
         objects: list[dict[str, Any]] = []
+        # resource -> reason -> the namespaces that failed with it (None: the list across namespaces)
+        failed: dict[Resource, dict[str, list[str | None]]] = {}
+        gone: dict[Resource, dict[str, list[str | None]]] = {}
         for res, ns, items in pool.map(run, tasks):
             if isinstance(items, ApiError):
-                where = f" in namespace {ns}" if ns else ""
-                if items.status == 404:  # the type went away between discovery and list (CRD deleted)
-                    self._issue(f"cannot list {res.name}{where}: {items.reason}; skipped", resource=res.name,
-                                level="warning")
-                    continue
-                self._unavailable(res.kind, items.reason + where)
-                self._issue(f"cannot list {res.name}{where}: {items.reason}", resource=res.name)
+                # 404: the type went away between discovery and list (CRD deleted)
+                into = gone if items.status == 404 else failed
+                into.setdefault(res, {}).setdefault(items.reason, []).append(ns)
                 continue
-            objects.extend(items)
+            objects.extend(items)  # namespaces that succeeded keep their objects
+        for res, reasons in gone.items():
+            self._issue(f"cannot list {res.name}: {_where(reasons)}; skipped", resource=res.name, level="warning")
+        for res, reasons in failed.items():
+            reason = _where(reasons)
+            self._unavailable(res.kind, reason)
+            self._issue(f"cannot list {res.name}: {reason}", resource=res.name)
         return objects
 
     def _taker(self, res: Resource) -> Callable[[Any], dict[str, Any] | None]:
@@ -346,6 +351,18 @@ class ClusterCollector:
         self._unavailable("kubelet", reason)
         self._issue(f"kubelet configuration not read: {reason}", resource="nodes/proxy", level="warning")
         return configs, {}
+
+
+def _where(reasons: dict[str, list[str | None]]) -> str:
+    """``forbidden (403) in namespaces a, b; timed out after 5s in namespace c``: every failure, in task order."""
+    parts = []
+    for reason, namespaces in reasons.items():
+        named = [ns for ns in namespaces if ns is not None]
+        if not named:
+            parts.append(reason)
+        else:
+            parts.append(f"{reason} in namespace{'s' if len(named) > 1 else ''} {', '.join(named)}")
+    return "; ".join(parts)
 
 
 # --- turning results into scan input and snapshots -----------------------------------------
