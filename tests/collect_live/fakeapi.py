@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
@@ -77,14 +77,15 @@ class FakeCluster:
     """Serve ``objects`` (raw dicts with apiVersion/kind) for the resource types in ``resources``."""
 
     def __init__(self, objects: list[dict[str, Any]], resources: tuple[ResourceSpec, ...] = BUILTIN, *,
-                 token: str | None = None, aggregated: bool = True, honour_metadata_accept: bool = True,
+                 token: str | Callable[[int], str] | None = None, aggregated: bool = True,
+                 honour_metadata_accept: bool = True,
                  forbidden: tuple[str, ...] = (), slow: dict[str, float] | None = None,
                  expire_once: tuple[str, ...] = (), broken: dict[str, str] | None = None,
                  git_version: str = "v1.31.2", configz: dict[str, dict[str, Any]] | None = None,
                  configz_forbidden: bool = False, tls: tuple[str, str] | None = None,
                  max_page: int | None = None):
         self.resources = resources
-        self.token = token
+        self.token = token  # the bearer token accepted, or a function of the request's index (0, 1, ...)
         self.aggregated = aggregated
         self.honour_metadata_accept = honour_metadata_accept
         self.forbidden = set(forbidden)  # "plural" or "plural@namespace"
@@ -149,8 +150,10 @@ class FakeCluster:
     def respond(self, path: str, query: dict[str, list[str]], headers: dict[str, str]) -> tuple[int, bytes]:
         with self._lock:
             self.requests.append((path, query, headers))
+            index = len(self.requests) - 1
         scheme, _, credential = headers.get("authorization", "").partition(" ")
-        if self.token is not None and (scheme.lower() != "bearer" or credential != self.token):
+        token = self.token(index) if callable(self.token) else self.token
+        if token is not None and (scheme.lower() != "bearer" or credential != token):
             return 401, orjson.dumps(status(401, "Unauthorized", "Unauthorized"))
         accept = headers.get("accept", "")
         if path == "/version":

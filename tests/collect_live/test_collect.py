@@ -206,9 +206,9 @@ def test_in_cluster_service_account(fake, tmp_path, certs):
     token.write_text("sa-token")
     port = c.url.rsplit(":", 1)[1]
     env = {"KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": port}
-    api, info = build_api_client(Target("in-cluster", None), None, LiveOptions(in_cluster=True),
-                                 token_file=str(token), ca_file=str(certs["ca.crt"]), environ=env)
-    assert info["auth"] == "in-cluster service account" and info["server"] == c.url
+    api, info, refresh = build_api_client(Target("in-cluster", None), None, LiveOptions(in_cluster=True),
+                                          token_file=str(token), ca_file=str(certs["ca.crt"]), environ=env)
+    assert info["auth"] == "in-cluster service account" and info["server"] == c.url and refresh is None
     assert Http(api, 5).get_json("/version")["gitVersion"] == "v1.31.2"  # TLS verified, token accepted
     api.close()
 

@@ -14,7 +14,7 @@ from kubeguard.collect.live import collect
 from kubeguard.collect.live_config import LiveConfigError, LiveOptions, resolve_targets
 
 from .conftest import write_kubeconfig
-from .fakeapi import BUILTIN, obj
+from .fakeapi import BUILTIN, obj, pod_template
 
 
 def two_files(tmp_path, url_a: str, url_b: str):
@@ -102,3 +102,92 @@ print(json.dumps({{"apiVersion": info["apiVersion"], "kind": "ExecCredential",
     assert r.facts.facts["connection"]["auth"] == "exec plugin"
     assert [o["metadata"]["name"] for o in r.objects if o["kind"] == "Namespace"] == ["default"]
     assert all(h.get("authorization") == "Bearer from-plugin-123" for _, _, h in c.requests)
+
+
+def rotating_plugin(tmp_path, fail_after: int | None = None):
+    """An exec plugin that prints token-A on its first run and token-B after; each run is counted in a file.
+
+    The credential claims to be valid until 2099, so the client keeps it cached: only the
+    server's 401 can make it run the plugin again.  ``fail_after``: runs after that many fail.
+    """
+    runs = tmp_path / "plugin-runs"
+    runs.write_text("0")
+    plugin = tmp_path / "rotating-plugin"
+    plugin.write_text(f"""#!{sys.executable}
+import json, pathlib, sys
+runs = pathlib.Path({str(runs)!r})
+n = int(runs.read_text()) + 1
+runs.write_text(str(n))
+fail_after = {fail_after!r}
+if fail_after is not None and n > fail_after:
+    sys.stderr.write("refresh token revoked, log in again\\n")
+    sys.exit(2)
+print(json.dumps({{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
+                  "status": {{"token": "token-A" if n == 1 else "token-B",
+                             "expirationTimestamp": "2099-01-01T00:00:00Z"}}}}))
+""")
+    plugin.chmod(0o755)
+    exec_cfg = {"apiVersion": "client.authentication.k8s.io/v1", "command": str(plugin), "interactiveMode": "Never"}
+    return exec_cfg, lambda: int(runs.read_text())
+
+
+def sent_tokens(c) -> list[tuple[str, str]]:
+    return [(p, h.get("authorization", "")) for p, _, h in c.requests]
+
+
+def test_401_runs_the_exec_plugin_again_and_retries_once(fake, tmp_path):
+    exec_cfg, runs = rotating_plugin(tmp_path)
+    c = fake([obj("v1", "Namespace", "default")], BUILTIN, token=lambda i: "token-A" if i == 0 else "token-B")
+    kc = write_kubeconfig(tmp_path / "config", {"prod": {"server": c.url, "exec": exec_cfg}}, current="prod")
+    [r] = collect(LiveOptions(kubeconfig=str(kc)), environ={})
+    assert r.reachable and not r.report.issues, r.report.unavailable
+    assert runs() == 2  # once at start, once after the 401
+    sent = sent_tokens(c)
+    assert sent[:3] == [("/version", "Bearer token-A"), ("/api", "Bearer token-A"), ("/api", "Bearer token-B")]
+    assert all(token == "Bearer token-B" for _, token in sent[3:])
+    assert r.requests == len(sent)  # the retry is counted
+    assert [o["metadata"]["name"] for o in r.objects if o["kind"] == "Namespace"] == ["default"]
+
+
+def test_401s_in_flight_together_run_the_plugin_once(fake, tmp_path):
+    """The token is rejected while lists run concurrently: one plugin run, each rejected request retried once."""
+    exec_cfg, runs = rotating_plugin(tmp_path)
+    objects = [obj("v1", "Namespace", "default"), obj("v1", "Pod", "p", "default", spec=pod_template()["spec"])]
+    c = fake(objects, BUILTIN, token=lambda i: "token-A" if i < 3 else "token-B")  # /version, /api, /apis
+    kc = write_kubeconfig(tmp_path / "config", {"prod": {"server": c.url, "exec": exec_cfg}}, current="prod")
+    [r] = collect(LiveOptions(kubeconfig=str(kc), concurrency=8), environ={})
+    assert r.reachable and not r.report.issues, r.report.unavailable
+    assert runs() == 2
+    sent = sent_tokens(c)
+    rejected = [p for p, token in sent[3:] if token == "Bearer token-A"]
+    assert rejected  # the lists started with the old token
+    for path in rejected:
+        assert [t for p, t in sent[3:] if p == path] == ["Bearer token-A", "Bearer token-B"]
+    assert {(o["kind"], o["metadata"]["name"]) for o in r.objects} >= {("Namespace", "default"), ("Pod", "p")}
+
+
+@pytest.mark.parametrize("accepted_first", [True, False], ids=["rejected-later", "rejected-from-start"])
+def test_server_that_keeps_answering_401_is_one_line(fake, tmp_path, accepted_first):
+    exec_cfg, runs = rotating_plugin(tmp_path)
+    c = fake([obj("v1", "Namespace", "default")], BUILTIN,
+             token=lambda i: "token-A" if accepted_first and i == 0 else "nothing-we-have")
+    kc = write_kubeconfig(tmp_path / "config", {"prod": {"server": c.url, "exec": exec_cfg}}, current="prod")
+    [r] = collect(LiveOptions(kubeconfig=str(kc)), environ={})
+    reason = "discovery failed: unauthorized (401)" if accepted_first else "/version: unauthorized (401)"
+    assert r.report.unavailable["prod"] == {"*": reason}
+    assert [i.one_line() for i in r.report.issues] == [f"cluster prod: not collected: {reason}"]
+    assert runs() == 2  # one renewal, no loop
+    first = "/api" if accepted_first else "/version"
+    assert sent_tokens(c)[-2:] == [(first, "Bearer token-A"), (first, "Bearer token-B")]
+    assert len(c.requests) == (3 if accepted_first else 2)
+
+
+def test_plugin_failing_on_renewal_is_named_in_the_one_line(fake, tmp_path):
+    exec_cfg, runs = rotating_plugin(tmp_path, fail_after=1)
+    c = fake([obj("v1", "Namespace", "default")], BUILTIN, token=lambda i: "token-A" if i == 0 else "token-B")
+    kc = write_kubeconfig(tmp_path / "config", {"prod": {"server": c.url, "exec": exec_cfg}}, current="prod")
+    [r] = collect(LiveOptions(kubeconfig=str(kc)), environ={})
+    reason = r.report.unavailable["prod"]["*"]
+    assert reason.startswith("discovery failed: unauthorized (401); exec credential plugin ")
+    assert "refresh token revoked" in reason and "\n" not in reason
+    assert runs() == 2 and len(c.requests) == 2  # no retry without a new token

@@ -176,7 +176,7 @@ class ClusterCollector:
         self.progress(self.name, "connecting", None, 0, 0)
         conn: dict[str, Any] = {"context": self.target.context} if self.target.context else {"inCluster": True}
         try:
-            api, info = build_api_client(self.target, self.kc, self.opts, self.capture)
+            api, info, refresh = build_api_client(self.target, self.kc, self.opts, self.capture)
         except ConnectError as exc:
             self.progress(self.name, "failed", None, 0, 0)
             return _unreachable(self.result, str(exc))
@@ -184,7 +184,7 @@ class ClusterCollector:
         self.result.facts.facts["connection"] = conn  # kept when the cluster turns out unreachable
         if info.get("insecureSkipTLSVerify"):
             self._issue("TLS verification is off for this cluster (insecure-skip-tls-verify)", level="warning")
-        http = Http(api, self.opts.timeout, self.opts.qps, self.opts.burst)
+        http = Http(api, self.opts.timeout, self.opts.qps, self.opts.burst, refresh)
         try:
             with ThreadPoolExecutor(max(1, self.opts.concurrency), thread_name_prefix=f"kg-{self.name}") as pool:
                 self._collect(http, pool, conn)

@@ -16,6 +16,7 @@ functions so that manifest scans never need it.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import threading
@@ -224,10 +225,67 @@ class ClientLogCapture:
         logging.getLogger().removeHandler(self.handler)
 
 
+_EXPIRED = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_UNSET = object()
+
+
+class ExecCredentialRefresh:
+    """Runs a kubeconfig's exec credential plugin again on demand, through the client's own refresh hook.
+
+    The client runs the plugin again only when the credential's ``expirationTimestamp`` is near;
+    a server that rejects the cached token earlier (revoked, rotated, a plugin that states no
+    expiry) answers 401.  Then, as client-go does, the plugin is run again: the loader's expiry is
+    moved to the past and the client's refresh hook (the one it calls before every request) runs
+    the plugin and stores the new token in the configuration.  Callers serialise the calls
+    (:class:`~kubeguard.collect.live_http.Http` holds a lock around the hook).
+    """
+
+    def __init__(self, loader: Any, cfg: Any, command: str, capture: ClientLogCapture | None = None):
+        self.loader = loader
+        self.cfg = cfg
+        self.command = command
+        self.capture = capture
+
+    def token(self) -> str | None:
+        """The Authorization value the next request sends, read without running the hook.
+
+        kubernetes >= 37 keeps it under ``BearerToken``, older releases under ``authorization``.
+        """
+        keys = self.cfg.api_key
+        return keys.get("BearerToken") or keys.get("authorization")
+
+    def renew(self) -> str | None:
+        """Run the plugin again: None when it gave a credential, else a one-line reason."""
+        hook = self.cfg.refresh_api_key_hook
+        if hook is None:
+            return "the client has no refresh hook for this credential"
+        state = self.loader.__dict__
+        previous = state.get("expiry", _UNSET)
+        if self.capture is not None:
+            self.capture.handler.take()  # older lines of this thread are not about this run
+        state["expiry"] = _EXPIRED
+        try:
+            hook(self.cfg)
+        except Exception as exc:  # noqa: BLE001 - the plugin's failure becomes one line
+            return f"exec credential plugin {self.command!r} failed: {' '.join(str(exc).split())[:300]}"
+        finally:
+            if state.get("expiry") is _EXPIRED:  # the plugin stated no expiry, or failed
+                if previous is _UNSET:
+                    state.pop("expiry", None)
+                else:
+                    state["expiry"] = previous
+        logged = self.capture.handler.take() if self.capture is not None else []
+        if logged:
+            return f"exec credential plugin {self.command!r} failed: {logged[-1].splitlines()[0][:300]}"
+        return None
+
+
 def build_api_client(target: Target, kc: KubeConfig | None, opts: LiveOptions,
                      capture: ClientLogCapture | None = None, token_file: str = TOKEN_FILE,
-                     ca_file: str = CA_FILE, environ: dict[str, str] | None = None) -> tuple[Any, dict[str, Any]]:
-    """An ``ApiClient`` for one target plus connection facts (server, auth kind, TLS verification).
+                     ca_file: str = CA_FILE, environ: dict[str, str] | None = None
+                     ) -> tuple[Any, dict[str, Any], ExecCredentialRefresh | None]:
+    """An ``ApiClient`` for one target, connection facts (server, auth kind, TLS verification),
+    and, for a token from an exec credential plugin, the means to run the plugin again after a 401.
 
     Raises :class:`ConnectError` with a one-line reason when the credentials cannot be obtained.
     """
@@ -242,6 +300,7 @@ def build_api_client(target: Target, kc: KubeConfig | None, opts: LiveOptions,
 
     cfg = client.Configuration()
     info: dict[str, Any] = {}
+    refresh: ExecCredentialRefresh | None = None
     try:
         if target.context is None:
             InClusterConfigLoader(token_filename=token_file, cert_filename=ca_file,
@@ -251,13 +310,16 @@ def build_api_client(target: Target, kc: KubeConfig | None, opts: LiveOptions,
             assert kc is not None
             user = kc.user_of(target.context)
             info["auth"] = _auth_kind(user)
-            KubeConfigLoader(config_dict=kc.config, active_context=target.context,
-                             config_base_path=None).load_and_set(cfg)
+            loader = KubeConfigLoader(config_dict=kc.config, active_context=target.context, config_base_path=None)
+            loader.load_and_set(cfg)
             logged = capture.handler.take() if capture is not None else []
-            if user and isinstance(user.get("exec"), dict) and not cfg.api_key and not cfg.cert_file:
-                cmd = user["exec"].get("command") or "?"
-                why = logged[-1].splitlines()[0] if logged else "it produced no credential"
-                raise ConnectError(f"exec credential plugin {cmd!r} failed: {why[:300]}")
+            if user and isinstance(user.get("exec"), dict):
+                cmd = str(user["exec"].get("command") or "?")
+                if not cfg.api_key and not cfg.cert_file:
+                    why = logged[-1].splitlines()[0] if logged else "it produced no credential"
+                    raise ConnectError(f"exec credential plugin {cmd!r} failed: {why[:300]}")
+                if cfg.api_key and cfg.refresh_api_key_hook is not None:  # a token (certificates: no hook)
+                    refresh = ExecCredentialRefresh(loader, cfg, cmd, capture)
     except ConnectError:
         raise
     except (ConfigException, OSError, ValueError, KeyError, TypeError) as exc:
@@ -275,7 +337,7 @@ def build_api_client(target: Target, kc: KubeConfig | None, opts: LiveOptions,
     cfg.connection_pool_maxsize = max(1, opts.concurrency)
     api = client.ApiClient(cfg)
     api.user_agent = f"kubeguard/{__version__}"
-    return api, info
+    return api, info, refresh
 
 
 def _auth_kind(user: dict[str, Any] | None) -> str:

@@ -18,7 +18,7 @@ import threading
 import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 from urllib.parse import quote
 
 import orjson
@@ -123,47 +123,104 @@ def transport_reason(exc: BaseException, timeout: float) -> str:
     return f"{type(seen).__name__}: {text[:160]}"
 
 
-class Http:
-    """GET requests against one API server through a configured ``kubernetes.client.ApiClient``."""
+class CredentialRefresh(Protocol):
+    """Runs a credential plugin again (:class:`~kubeguard.collect.live_config.ExecCredentialRefresh`)."""
 
-    def __init__(self, api: Any, timeout: float, qps: float = 0, burst: int = 1):
+    def token(self) -> str | None: ...
+
+    def renew(self) -> str | None: ...
+
+
+class Http:
+    """GET requests against one API server through a configured ``kubernetes.client.ApiClient``.
+
+    With ``refresh`` (a token from an exec credential plugin), a 401 runs the plugin again and
+    the request is retried once with the new token, as kubectl does when a cached token has
+    expired on the server's side.  Requests that failed with the same token while the plugin ran
+    are retried with the new one without running it again; once a new token has been rejected
+    too (or the plugin failed), 401s are final.
+    """
+
+    def __init__(self, api: Any, timeout: float, qps: float = 0, burst: int = 1,
+                 refresh: CredentialRefresh | None = None):
         self.api = api
         self.timeout = timeout
         self.limiter = RateLimiter(qps, burst)
+        self.refresh = refresh
         self.requests = 0
         self.bytes = 0
+        self.retries = 0  # requests sent again with a renewed credential
         self._lock = threading.Lock()
+        # held while a request picks its credential (the client's refresh hook may run the
+        # plugin) and while the plugin runs after a 401: one run at a time, none half-seen
+        self._auth = threading.Lock()
+        self._renewal_failed: str | None = None  # why 401s are final ("" : a renewed token was rejected)
 
     def get(self, path: str, query: list[tuple[str, Any]] | None = None, accept: str = JSON) -> bytes:
+        status, body, sent = self._request(path, query, accept)
+        if status == 401 and self._renewed(sent):
+            with self._lock:
+                self.retries += 1
+            status, body, _ = self._request(path, query, accept)
+            if status == 401:
+                with self._auth:
+                    if self._renewal_failed is None:
+                        self._renewal_failed = ""
+        if not 200 <= status < 300:
+            reason = http_reason(status, body)
+            if status == 401 and self._renewal_failed:
+                reason += f"; {self._renewal_failed}"
+            raise ApiError(reason, status)
+        return body
+
+    def _request(self, path: str, query: list[tuple[str, Any]] | None, accept: str) -> tuple[int, bytes, str | None]:
         self.limiter.acquire()
         if hasattr(self.api, "param_serialize"):
-            status, body = self._get(path, query, accept)
+            status, body, sent = self._get(path, query, accept)
         else:
-            status, body = self._get_before_37(path, query, accept)
+            status, body, sent = self._get_before_37(path, query, accept)
         with self._lock:
             self.requests += 1
             self.bytes += len(body)
-        if not 200 <= status < 300:
-            raise ApiError(http_reason(status, body), status)
-        return body
+        return status, body, sent
 
-    def _get(self, path: str, query: list[tuple[str, Any]] | None, accept: str) -> tuple[int, bytes]:
+    def _renewed(self, sent: str | None) -> bool:
+        """After a 401 with credential ``sent``: whether there is a new credential to retry with."""
+        if self.refresh is None:
+            return False
+        with self._auth:
+            if self.refresh.token() != sent:
+                return True  # another request renewed it meanwhile
+            if self._renewal_failed is not None:
+                return False
+            problem = self.refresh.renew()
+            if problem is not None:
+                self._renewal_failed = problem
+                return False
+            if self.refresh.token() == sent:  # the plugin gave the rejected token again
+                self._renewal_failed = ""
+                return False
+            return True
+
+    def _get(self, path: str, query: list[tuple[str, Any]] | None, accept: str) -> tuple[int, bytes, str | None]:
         """kubernetes >= 37 (OpenAPI generator 7): every status comes back as a response."""
         resp = None
         try:
-            method, url, headers, _, _ = self.api.param_serialize(
-                "GET", path, query_params=query or [], header_params={"Accept": accept},
-                auth_settings=["BearerToken"])
+            with self._auth:
+                method, url, headers, _, _ = self.api.param_serialize(
+                    "GET", path, query_params=query or [], header_params={"Accept": accept},
+                    auth_settings=["BearerToken"])
             resp = self.api.call_api(method, url, header_params=headers,
                                      _request_timeout=(self.timeout, self.timeout))
-            return resp.status, resp.read()
+            return resp.status, resp.read(), headers.get("authorization")
         except Exception as exc:  # noqa: BLE001 - every transport failure becomes one line
             raise ApiError(transport_reason(exc, self.timeout)) from None
         finally:
             if resp is not None:
                 resp.response.release_conn()
 
-    def _get_before_37(self, path: str, query: list[tuple[str, Any]] | None, accept: str) -> tuple[int, bytes]:
+    def _get_before_37(self, path: str, query: list[tuple[str, Any]] | None,
+                       accept: str) -> tuple[int, bytes, str | None]:
         """kubernetes <= 36: a non-2xx status is raised as ApiException carrying status and body.
 
         Supported because botocore (the ``aws`` extra) still caps python-dateutil below 3,
@@ -176,18 +233,19 @@ class Http:
         # these releases' kubeconfig loader stores the token under "authorization" while their
         # auth settings look for "BearerToken": set the header ourselves (refresh hook included)
         cfg = self.api.configuration
-        token = cfg.get_api_key_with_prefix("authorization") or cfg.get_api_key_with_prefix("BearerToken")
+        with self._auth:
+            token = cfg.get_api_key_with_prefix("authorization") or cfg.get_api_key_with_prefix("BearerToken")
         if token:
             headers["Authorization"] = token
         try:
             resp = self.api.call_api(path, "GET", query_params=query or [], header_params=headers,
                                      auth_settings=[], _preload_content=False,
                                      _return_http_data_only=True, _request_timeout=(self.timeout, self.timeout))
-            return resp.status, resp.data
+            return resp.status, resp.data, token
         except ApiException as exc:
             if exc.status:
                 body = exc.body if isinstance(exc.body, bytes) else str(exc.body or "").encode()
-                return exc.status, body
+                return exc.status, body, token
             raise ApiError(transport_reason(exc, self.timeout)) from None
         except Exception as exc:  # noqa: BLE001 - every transport failure becomes one line
             raise ApiError(transport_reason(exc, self.timeout)) from None
