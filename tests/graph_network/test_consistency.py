@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubeguard.graph.network import ExternalEndpoint
+from kubeguard.graph.network import ExternalEndpoint, _bits
 from kubeguard.graph.network_explain import walk
 from kubeguard.graph.network_sets import IPSet, PortSet
 
@@ -35,18 +35,22 @@ def test_matrix_pair_query_and_explanation_agree(seed, cni, admin, ips):
     g = graph(*docs, cni=cni)
     for practice in (False, True):
         matrix = g.connections(practice)
+        undecided = _undecided_pairs(g, practice)
         for a in g.pods:
             for b in g.pods:
                 if a is b:
                     continue
-                pair = g.allowed_ports(a, b, practice)
+                pair, unsure = g.ports(a, b, practice)
                 assert matrix.get((a.id, b.id), PortSet.none()) == pair, (a.id, b.id, practice)
+                assert undecided.get((a.id, b.id), PortSet.none()) == unsure, (a.id, b.id, practice, "undecided")
                 for proto, port in PROBES:
                     want = PortSet.of(proto, port)
                     walked, reasons = walk(g, a, b, want, f"{proto}/{port}", practice)
                     assert bool(walked) == bool(pair & want), (
                         f"seed {seed}: {a.id} -> {b.id} {proto}/{port} practice={practice}: engine "
                         f"{bool(pair & want)}, walk {bool(walked)}: {[r.message for r in reasons]}")
+                    high, _ = walk(g, a, b, want, f"{proto}/{port}", practice, high=True)
+                    assert bool(high) == bool((pair | unsure) & want), (seed, a.id, b.id, proto, port, "high")
             for ip in EXTERNAL:
                 ext = ExternalEndpoint(ip, IPSet.parse(ip + "/32"))
                 for src, dst in ((a, ext), (ext, a)):
@@ -56,6 +60,23 @@ def test_matrix_pair_query_and_explanation_agree(seed, cni, admin, ips):
                         walked, reasons = walk(g, src, dst, want, "x", practice)
                         assert bool(walked) == bool(pair & want), (seed, str(src), str(dst), proto, port, practice,
                                                                    [r.message for r in reasons])
+
+
+def _undecided_pairs(g, practice: bool) -> dict[tuple[str, str], PortSet]:
+    """The undecided ports per pod pair from the engine's rectangles (and pair by pair for node traffic)."""
+    out: dict[tuple[str, str], PortSet] = {}
+    cells = g.cells
+    for s, d, ports in g.undecided_blocks(practice):
+        for a in [p for c in _bits(s) for p in cells.pods[c]]:
+            for b in [p for c in _bits(d) for p in cells.pods[c]]:
+                if a is not b:
+                    out[(a.id, b.id)] = out.get((a.id, b.id), PortSet.none()) | ports
+    for a, b, _, unsure in g.host_pairs(practice):
+        if unsure:
+            out[(a.id, b.id)] = unsure
+        else:
+            out.pop((a.id, b.id), None)
+    return out
 
 
 VENDOR_CASES = [(seed, vendor) for seed in range(10) for vendor in ("calico", "cilium")]

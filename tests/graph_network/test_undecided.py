@@ -49,6 +49,8 @@ def test_np47_node_address_matched_by_ip_block_except_on_cilium():
     v = _verdict(g, "node:n2", "x/a")
     assert v.spec_allowed, "spec: ipBlock 10.0.0.0/24 covers node n2's address"
     assert not v.allowed, "Cilium never matches ipBlock against node addresses"
+    caveats = [r.message for r in v.reasons if r.decision == "caveat" and r.field == "spec.ingress[0].from[0]"]
+    assert caveats and "never matches ipBlock against pod or node IPs" in caveats[0], caveats
 
 
 def test_np47_egress_to_the_own_node_depends_on_the_cni():

@@ -217,6 +217,138 @@ def namespace_labels(cluster: ClusterInventory, extra: Iterable[str] = ()) -> di
     return out
 
 
+# --- where a pod without a known IP can be ----------------------------------------------
+
+# Addresses no pod has: the API refuses them as Endpoints and EndpointSlice addresses (ValidateNonSpecialIP:
+# unspecified, loopback, link-local, link-local multicast), and the network model has every pod reach every
+# other pod's IP across nodes without NAT, which loopback and link-local addresses cannot be.
+NOT_POD_IPS = IPSet.parse_many(("0.0.0.0/32", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/24",
+                                "::/128", "::1/128", "fe80::/10", "ff02::/10"))
+_FAMILY = {4: IPSet(v4=ALL_IPS.v4), 6: IPSet(v6=ALL_IPS.v6)}
+# cloud descriptions (facts["cloud"]["cluster"]): the pod ranges (GKE, AKS overlay/kubenet) and IP family
+_NO_RANGE = "the input names no pod range (no Node spec.podCIDRs, Calico IPPool or cloud description)"
+_ANY_FAMILY = "address (IPv4 or IPv6: nothing in the input tells the pods' IP family)"
+_CLOUD_POD_RANGES = (("clusterIpv4Cidr",), ("ipAllocationPolicy", "clusterIpv4CidrBlock"),
+                     ("networkProfile", "podCidrs"), ("networkProfile", "podCidr"))
+
+
+@dataclass(frozen=True, slots=True)
+class PodAddresses:
+    """Where the IP of a pod the input gives none for (a template pod, a pod not started yet) can lie.
+
+    ``space``: every address it can have: the cluster's pod ranges when the input names them (Node
+    ``spec.podCIDRs``, Calico IPPools, the cloud description's pod ranges, and no known pod IP outside them),
+    else any address of the pods' primary IP family when something tells it (pod IPs, Node podCIDRs, the
+    cloud description), else any address; never an address in :data:`NOT_POD_IPS`.  ``why`` says which,
+    for explanations."""
+
+    space: IPSet
+    ranges: IPSet | None = None
+    why: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.why:
+            object.__setattr__(self, "why", f"{_NO_RANGE}, so it may be any {_ANY_FAMILY}")
+
+    @property
+    def known(self) -> bool:
+        return self.ranges is not None
+
+
+UNKNOWN_POD_ADDRESSES = PodAddresses(ALL_IPS - NOT_POD_IPS)
+
+
+def address_match(ips: IPSet, addresses: PodAddresses) -> tuple[bool, bool]:
+    """(surely, maybe) ``ips`` contains the IP of a pod whose IP is not known, which lies in ``addresses``."""
+    space = addresses.space
+    if not space or ips.covers(space):
+        return bool(space), False
+    return False, bool(ips & space)
+
+
+def _family(text: Any) -> int | None:
+    try:
+        return ipaddress.ip_network(str(text).strip(), strict=False).version
+    except ValueError:
+        return None
+
+
+def pod_addresses(cluster: ClusterInventory, pods: Iterable[PodEndpoint]) -> PodAddresses:
+    """Where a pod without a known IP can be (:class:`PodAddresses`), from the cluster's objects and facts."""
+    ranges, sources = IPSet(), []
+    families: set[int] = set()  # the pods' primary IP family, by every witness
+
+    def add(value: Any, source: str) -> None:
+        nonlocal ranges
+        for v in value if isinstance(value, list) else [value]:
+            if not isinstance(v, str) or "/" not in v:
+                continue
+            try:
+                ranges = ranges | IPSet.parse(v)
+            except ValueError:
+                continue
+            if source not in sources:
+                sources.append(source)
+
+    for node in cluster.of_kind("Node"):
+        cidrs = node.spec.get("podCIDRs") or node.spec.get("podCIDR")
+        add(cidrs, f"Node {node.name} spec.podCIDRs")
+        first = cidrs[0] if isinstance(cidrs, list) and cidrs else cidrs
+        if (fam := _family(first)) is not None and first:
+            families.add(fam)  # podCIDRs[0] is the primary family
+    for pool in cluster.of_kind("IPPool"):
+        if pool.group.endswith("projectcalico.org"):
+            add(pool.spec.get("cidr"), f"Calico IPPool {pool.name} spec.cidr")
+    cloud = cluster.facts.facts.get("cloud") if isinstance(cluster.facts.facts, dict) else None
+    desc = cloud.get("cluster") if isinstance(cloud, dict) else None
+    if isinstance(desc, dict):
+        provider = str(cloud.get("provider") or "cloud")
+
+        def at(*path: str) -> Any:
+            cur: Any = desc
+            for k in path:
+                cur = cur.get(k) if isinstance(cur, dict) else None
+            return cur
+
+        for path in _CLOUD_POD_RANGES:
+            add(at(*path), f"{provider} {'.'.join(path)}")
+        for pool in at("nodePools") or []:
+            if isinstance(pool, dict):
+                add((pool.get("networkConfig") or {}).get("podIpv4CidrBlock"),
+                    f"{provider} nodePools {pool.get('name')} networkConfig.podIpv4CidrBlock")
+        fam_hint = {"ipv4": 4, "ipv6": 6}.get(str(at("kubernetesNetworkConfig", "ipFamily") or "").lower())
+        ip_families = at("networkProfile", "ipFamilies")
+        if isinstance(ip_families, list) and ip_families:
+            fam_hint = {"ipv4": 4, "ipv6": 6}.get(str(ip_families[0]).lower(), fam_hint)
+        stack = str(at("ipAllocationPolicy", "stackType") or "").upper()
+        if stack.startswith("IPV4"):
+            fam_hint = 4
+        if fam_hint:
+            families.add(fam_hint)
+    live = [p for p in pods if p.ip and not p.host_network and not p.synthesized and _valid_ip(p.ip)]
+    for p in live:
+        families.add(ipaddress.ip_address(p.ip).version)  # status.podIP is of the primary family
+    family = _FAMILY[next(iter(families))] if len(families) == 1 else ALL_IPS
+    fam_text = {4: "IPv4 ", 6: "IPv6 "}.get(next(iter(families)) if len(families) == 1 else 0, "")
+    known: IPSet | None = ranges if sources else None
+    named = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+    why = ""
+    if known is not None:
+        outside = next((p for p in live if not known.contains(str(p.ip))), None)
+        if outside is not None:
+            known, why = None, (f"pod {outside.id} has IP {outside.ip}, outside the pod ranges the input names "
+                                f"({named}), so they are not all of them")
+        elif not known & family:
+            known, why = None, f"the pod ranges the input names ({named}) are not of the pods' IP family"
+    if known is not None:
+        space = known & family - NOT_POD_IPS
+        return PodAddresses(space, known, f"it lies in the cluster's pod ranges {known & family} ({named})")
+    if not why:
+        why = _NO_RANGE
+    kind = f"{fam_text}address" if fam_text else _ANY_FAMILY
+    return PodAddresses(family - NOT_POD_IPS, None, f"{why}, so it may be any {kind}")
+
+
 # --- explanations -----------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +398,9 @@ class Verdict:
 class _Cells:
     """Pods grouped by everything that policies can tell apart, with an inverted label index."""
 
-    def __init__(self, pods: list[PodEndpoint], ns_labels: dict[str, dict[str, str]], ip_relevant: list[IPSet]):
+    def __init__(self, pods: list[PodEndpoint], ns_labels: dict[str, dict[str, str]], ip_relevant: list[IPSet],
+                 addresses: PodAddresses = UNKNOWN_POD_ADDRESSES):
+        self.addresses = addresses  # where the IP of a pod without one (no_ip_bits) can be
         index: dict[tuple, int] = {}
         self.pods: list[list[PodEndpoint]] = []
         self.keys: list[tuple] = []
@@ -368,9 +502,6 @@ class _Cells:
                     hit |= self.ns_bits.get(ns, 0)
             self._ns_cache[key] = hit
         return hit
-
-
-_ALL_V4 = IPSet.parse("0.0.0.0/0")
 
 
 def _valid_ip(text: str) -> bool:
@@ -543,7 +674,7 @@ class _Evaluator:
         if hit is not None:
             return hit
         c = self.cells
-        bits = 0
+        bits = maybe = 0
         if peer.shape == "all":
             bits = c.all
         elif peer.shape == "pods":
@@ -551,17 +682,26 @@ class _Evaluator:
             bits = ns & c.pod_bits(peer.pod_selector) & ~c.host_bits
         elif peer.shape in ("ip", "sel"):
             if peer.sel is not None:
-                bits = peer.sel(c) & ~c.host_bits
+                got = peer.sel(c)
+                if isinstance(got, tuple):  # (surely, maybe): a CNI selector with addresses (Calico nets)
+                    got, unsure = got
+                    maybe |= unsure & ~c.host_bits
+                bits = got & ~c.host_bits
             if peer.ipset is not None and (self.ip_pods if peer.pod_ips is None else peer.pod_ips):
                 ips = self.peer_ipset(peer)
-                if ips.covers(_ALL_V4):  # whatever IPv4 address a pod without one gets, it is inside
-                    bits |= c.no_ip_bits & ~c.host_bits
+                unknown = c.no_ip_bits & ~c.host_bits  # pods whose IP the input does not give (templates...)
+                if unknown:
+                    sure, unsure = address_match(ips, c.addresses)
+                    bits |= unknown if sure else 0
+                    maybe |= unknown if unsure else 0
                 for cell, ip in c.ips:
                     if ips.contains(ip):
                         bits |= 1 << cell
             if peer.hosts == "any":
                 bits |= c.host_bits
-        hit = (0, bits) if peer.undecided else (bits, c.host_bits if peer.hosts in ("local", "remote") else 0)
+        maybe &= ~bits
+        hit = (0, bits | maybe) if peer.undecided else \
+            (bits, maybe | (c.host_bits if peer.hosts in ("local", "remote") else 0))
         self._peer_cache[key] = hit
         return hit
 
@@ -574,7 +714,20 @@ class _Evaluator:
             s, m = self.peer_match(q, peer)
             sure |= s
             maybe |= m
+        unknown = maybe & self.cells.no_ip_bits & ~self.cells.host_bits
+        if unknown and self.addresses_cover(rule):
+            sure |= unknown  # no peer alone, but their addresses together hold every address such a pod can get
         return sure, maybe & ~sure
+
+    def addresses_cover(self, rule: PolicyRule) -> bool:
+        """Whether the address peers of ``rule`` (those matching pod IPs) together hold every address a pod whose IP
+        is not known can have (one peer 0.0.0.0/0, another ::/0)."""
+        union = NO_IPS
+        for peer in rule.peers or ():
+            if peer.ipset is not None and peer.sel is None and not peer.undecided and peer.shape in ("ip", "sel") \
+                    and (self.ip_pods if peer.pod_ips is None else peer.pod_ips):
+                union = union | self.peer_ipset(peer)
+        return bool(union) and address_match(union, self.cells.addresses)[0]
 
     def rule_ips(self, rule: PolicyRule, node: str | None = None) -> tuple[IPSet, IPSet]:
         """(addresses the rule's peers surely match, addresses they may match).
@@ -852,7 +1005,8 @@ class NetworkGraph:
 
     def __init__(self, cluster_name: str, pods: list[PodEndpoint], namespaces: dict[str, dict[str, str]],
                  policies: list[Policy], profile: CniProfile = SPEC, tiers: Mapping[str, tuple[float, str]] | None = None,
-                 nodes: Mapping[str, Iterable[str]] | None = None, services: Iterable[Any] = ()):
+                 nodes: Mapping[str, Iterable[str]] | None = None, services: Iterable[Any] = (),
+                 addresses: PodAddresses = UNKNOWN_POD_ADDRESSES):
         self.cluster = cluster_name
         self.pods = pods
         self.namespaces = namespaces
@@ -864,7 +1018,8 @@ class NetworkGraph:
         self.tiers = dict(tiers or {})
         ip_relevant = [s for q in valid for r in q.ingress + q.egress for pe in r.peers or ()
                        for s in (pe.ipset, pe.nets) if pe.shape in ("ip", "sel") and s is not None]
-        self.cells = _Cells(pods, namespaces, ip_relevant)
+        self.addresses = addresses
+        self.cells = _Cells(pods, namespaces, ip_relevant, addresses)
         self.spec, self.spec_hi = self._evaluators(valid, True)
         if profile.is_spec:
             self.practice, self.practice_hi = self.spec, self.spec_hi
@@ -888,7 +1043,9 @@ class NetworkGraph:
         lo = _Evaluator(self.cells, policies, self.profile, spec, None, self.tiers)
         if not any(policy_uncertain(q) or q.tier not in BUILTIN_TIERS and q.tier not in self.tiers
                    for q in lo.policies) and not any(lo.over_limit(c, d) for d in ("ingress", "egress")
-                                                      for c in range(self.cells.n)):
+                                                      for c in range(self.cells.n)) \
+                and not any(lo.peer_match(q, p)[1] for q in lo.policies for r in q.ingress + q.egress
+                            for p in r.peers or ()):  # e.g. an ipBlock and a pod whose IP is not known
             return lo, lo
         return (_Evaluator(self.cells, policies, self.profile, spec, "low", self.tiers),
                 _Evaluator(self.cells, policies, self.profile, spec, "high", self.tiers))
@@ -1077,18 +1234,44 @@ class NetworkGraph:
 
     def undecided_blocks(self, practice: bool = True) -> list[tuple[int, int, PortSet]]:
         """Rectangles whose answer cannot be told because of undecided policy constructs (the high bound minus
-        the low one); pairs of a hostNetwork pod and a pod are settled one by one (:meth:`host_pairs`)."""
+        the low one); pairs of a hostNetwork pod and a pod are settled one by one (:meth:`host_pairs`).
+
+        Computed like :meth:`_Evaluator.blocks` over both bounds at once: cells grouped by their (low, high)
+        partitions per direction, each pair of groups split by the two partitions laid over each other, so the
+        work follows the partitions, not the cell pairs."""
         lo_ev, hi_ev = self._evs(practice)
         if hi_ev is lo_ev:
             return []
-        lo_map = _cell_map(lo_ev.blocks())
+        n = self.cells.n
+        in_groups: dict[tuple[int, int], list[Any]] = {}
+        out_groups: dict[tuple[int, int], list[Any]] = {}
+        for cell in range(n):
+            for direction, groups in (("ingress", in_groups), ("egress", out_groups)):
+                lo, hi = lo_ev.partition(cell, direction), hi_ev.partition(cell, direction)
+                g = groups.get((id(lo), id(hi)))
+                if g is None:
+                    reach = 0
+                    for bits, _ in hi:
+                        reach |= bits
+                    groups[(id(lo), id(hi))] = [_overlay(lo, hi), 1 << cell, reach]
+                else:
+                    g[1] |= 1 << cell
+        ins = list(in_groups.values())
         out: list[tuple[int, int, PortSet]] = []
-        for s, d, p in hi_ev.blocks():
-            for a in _bits(s):
-                for b in _bits(d):
-                    u = p - lo_map.get((a, b), NO_PORTS)
-                    if u:
-                        out.append((1 << a, 1 << b, u))
+        for e_part, s_bits, e_reach in out_groups.values():
+            for i_part, d_bits, i_reach in ins:
+                if not (i_reach & s_bits and e_reach & d_bits):
+                    continue
+                for sb, in_lo, in_hi in i_part:
+                    src = sb & s_bits
+                    if not src:
+                        continue
+                    for db, eg_lo, eg_hi in e_part:
+                        dst = db & d_bits
+                        if dst:
+                            u = (in_hi & eg_hi) - (in_lo & eg_lo)
+                            if u:
+                                out.append((src, dst, u))
         return out
 
     def host_pairs(self, practice: bool = True) -> Iterator[tuple[PodEndpoint, PodEndpoint, PortSet, PortSet]]:
@@ -1123,12 +1306,19 @@ class NetworkGraph:
         return out
 
 
-def _cell_map(blocks: list[tuple[int, int, PortSet]]) -> dict[tuple[int, int], PortSet]:
-    out: dict[tuple[int, int], PortSet] = {}
-    for s, d, p in blocks:
-        for a in _bits(s):
-            for b in _bits(d):
-                out[(a, b)] = out.get((a, b), NO_PORTS) | p
+def _overlay(lo: list[tuple[int, PortSet]], hi: list[tuple[int, PortSet]]) -> list[tuple[int, PortSet, PortSet]]:
+    """Two partitions of the same peer cells (the low and high bound of one direction) laid over each other:
+    (cells, low ports, high ports) wherever the high bound allows something (the low one allows less)."""
+    out = []
+    for hb, hp in hi:
+        rest = hb
+        for lb, lp in lo:
+            both = hb & lb
+            if both:
+                out.append((both, lp, hp))
+                rest &= ~lb
+        if rest:
+            out.append((rest, NO_PORTS, hp))
     return out
 
 
@@ -1180,5 +1370,6 @@ def build(cluster: ClusterInventory, profile: CniProfile | None = None) -> Netwo
             profile = get_profile(vendors.pop())
             profile = replace(profile, title=f"{profile.title} (inferred from its policies in the input)")
     return NetworkGraph(cluster.name, pods, namespaces, policies, profile, tiers=tiers,
-                        nodes=node_addresses(cluster, pods), services=cluster.of_kind("Service"))
+                        nodes=node_addresses(cluster, pods), services=cluster.of_kind("Service"),
+                        addresses=pod_addresses(cluster, pods))
 

@@ -251,8 +251,9 @@ def _ns_labels(cells: Any, ns: str) -> Labels:
 
 
 def _pod_bits(cells: Any, sel: Selector | None, not_sel: Selector | None, ns_sel: Selector | None,
-              scope: str | None, nets: IPSet | None, not_nets: IPSet | None) -> int:
-    """Pod cells (not hostNetwork) matching every given part of an entity rule (cached per cells and parts)."""
+              scope: str | None, nets: IPSet | None, not_nets: IPSet | None) -> int | tuple[int, int]:
+    """Pod cells (not hostNetwork) matching every given part of an entity rule (cached per cells and parts); with
+    ``nets``/``notNets``, ``(surely, maybe)`` when pods whose IP is not in the input may or may not match."""
     if ns_sel is not None and ns_sel.is_global:
         return 0
     cache = cells.__dict__.setdefault("_calico", {})
@@ -264,7 +265,7 @@ def _pod_bits(cells: Any, sel: Selector | None, not_sel: Selector | None, ns_sel
 
 
 def _match_cells(cells: Any, sel: Selector | None, not_sel: Selector | None, ns_sel: Selector | None,
-                 scope: str | None, nets: IPSet | None, not_nets: IPSet | None) -> int:
+                 scope: str | None, nets: IPSet | None, not_nets: IPSet | None) -> int | tuple[int, int]:
     if ns_sel is not None:  # namespaces first: a selector is evaluated once per namespace, not per pod
         candidates = 0
         for ns in cells.ns_labels:
@@ -274,7 +275,8 @@ def _match_cells(cells: Any, sel: Selector | None, not_sel: Selector | None, ns_
         candidates = cells.all if scope is None else cells.ns_bits.get(scope, 0)
     candidates &= ~cells.host_bits
     labels = _cell_labels(cells)
-    bits = 0
+    bits = maybe = 0
+    unknown = _unknown_ip(cells, nets, not_nets) if nets is not None or not_nets is not None else None
     while candidates:
         low = candidates & -candidates
         candidates ^= low
@@ -282,17 +284,32 @@ def _match_cells(cells: Any, sel: Selector | None, not_sel: Selector | None, ns_
         lab = labels[c]
         if sel is not None and not sel.match(lab) or not_sel is not None and not_sel.match(lab):
             continue
-        if nets is not None or not_nets is not None:
+        if unknown is not None:
             ip = cells.pods[c][0].ip
-            try:
-                inside = (nets is None or nets.contains(ip)) and (not_nets is None or not not_nets.contains(ip)) \
-                    if ip else (nets is None or nets.covers(IPSet.parse("0.0.0.0/0")))
-            except ValueError:
-                inside = False
-            if not inside:
-                continue
+            if not ip or low & cells.no_ip_bits:  # the pod's IP is not in the input: where can it be?
+                if unknown == "maybe":
+                    maybe |= low
+                if unknown != "yes":
+                    continue
+            else:
+                try:
+                    inside = (nets is None or nets.contains(ip)) and (not_nets is None or not not_nets.contains(ip))
+                except ValueError:
+                    inside = False
+                if not inside:
+                    continue
         bits |= low
-    return bits
+    return (bits, maybe) if maybe else bits
+
+
+def _unknown_ip(cells: Any, nets: IPSet | None, not_nets: IPSet | None) -> str:
+    """Whether a pod whose IP is not in the input is inside ``nets`` minus ``notNets``: yes, no or maybe (its IP
+    lies in ``cells.addresses.space``, see network.PodAddresses)."""
+    space = cells.addresses.space
+    inside = space if nets is None else space & nets
+    if not_nets is not None:
+        inside = inside - not_nets
+    return "no" if not inside else "yes" if inside.covers(space) else "maybe"
 
 
 def _nets(ctx: _Ctx, raw: Any, path: Path) -> IPSet | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..model.objects import K8sObject, Path, render_path
-from .network import (Endpoint, ExternalEndpoint, NetworkGraph, NodeEndpoint, PodEndpoint, Reason,
+from .network import (Endpoint, ExternalEndpoint, NetworkGraph, NodeEndpoint, PodAddresses, PodEndpoint, Reason,
                       TierSel, Verdict, _act, _Evaluator)
 from .network_policy import Peer, Policy, PolicyRule, PortEntry
 from .network_sets import ALL_IPS, NO_PORTS, IPSet, PortSet
@@ -87,14 +87,19 @@ class _Walk:
         for peer in rule.peers:
             sure, maybe = self.peer_hit(self.ev, q, peer, other, node)
             if self.spec_ev is not None and not q.vendor:
-                spec_sure, _ = self.peer_hit(self.spec_ev, q, peer, other, node)
-                if sure != spec_sure and peer.shape == "ip":
-                    self.caveat(q, peer.path, "ipblock_matches_pod_ips" if isinstance(other, PodEndpoint)
-                                else "metadata_except_enforced")
+                spec_hit = self.peer_hit(self.spec_ev, q, peer, other, node)
+                if (sure, maybe) != spec_hit and peer.shape == "ip":
+                    pods_or_nodes = isinstance(other, (PodEndpoint, NodeEndpoint))
+                    self.caveat(q, peer.path, "ipblock_matches_pod_ips" if pods_or_nodes else "metadata_except_enforced")
             if sure:
                 return peer, False
             if maybe and maybe_peer is None:
                 maybe_peer = peer
+        if maybe_peer is not None and self.ev.addresses_cover(rule):
+            # the rule's address peers together hold every address a pod without a known IP can get
+            first = next((p for p in rule.peers if _unknown_ip(p, other)), None)
+            if first is not None:
+                return first, False
         return (maybe_peer, True) if maybe_peer is not None else (None, False)
 
     def _pod_peer_hit(self, q: Policy, rule: PolicyRule, other: Endpoint, node: str | None) -> bool:
@@ -189,13 +194,18 @@ class _Walk:
                                 f"no peer matches {other}" if peer is None else
                                 f"ports {', '.join(str(e) for e in rule.ports or ())} do not include {what}"))
                         continue
-                    why = maybe and next((p.undecided for p in rule.peers or () if p.undecided), "") or \
-                        rule.undecided or q.undecided or (maybe and "whether the node is the pod's own is not known") \
-                        or (not q.vendor and ev.over_limit(cell, direction)
-                            and ev.profile.reason("port_limit", count="entries"))
+                    why, where = "", rule.path
+                    if maybe:
+                        why = next((p.undecided for p in rule.peers or () if p.undecided), "")
+                        if not why and isinstance(peer, Peer) and _unknown_ip(peer, other):
+                            why, where = _ip_block_why(q, peer, other, g.addresses), _peer_field(q, peer)
+                        why = why or "whether the node is the pod's own is not known"
+                    why = why or rule.undecided or q.undecided or (
+                        not q.vendor and ev.over_limit(cell, direction)
+                        and ev.profile.reason("port_limit", count="entries"))
                     if why:
-                        self.reason(direction, "undecided", f"{q.ref} {render_path(rule.path)} ({rule.action}) may "
-                                                            f"match {what} {arrow}: {why}", q, rule.path)
+                        self.reason(direction, "undecided", f"{q.ref} {render_path(where)} ({rule.action}) may "
+                                                            f"match {what} {arrow}: {why}", q, where)
                     action = _act(rule.action, bool(why), ev.bound)
                     if action is None:
                         continue
@@ -238,6 +248,25 @@ class _Walk:
             tail += f" (no NetworkPolicy selects {subject})"
         self.reason(direction, action.lower(), f"{q.ref}{prio} {render_path(rule.path)} {action}s {what} {arrow}"
                                                f"{_via(peer, entry)}{tail}", q, rule.path)
+
+
+def _unknown_ip(peer: Peer, other: Endpoint) -> bool:
+    """Whether ``peer`` may match ``other`` only because it names addresses and ``other`` is a pod whose IP the
+    input does not give."""
+    return peer.ipset is not None and isinstance(other, PodEndpoint) and not other.host_network \
+        and _addresses(other) is None
+
+
+def _peer_field(q: Policy, peer: Peer) -> Path:
+    return peer.path + ("ipBlock",) if q.is_np and peer.shape == "ip" else peer.path
+
+
+def _ip_block_why(q: Policy, peer: Peer, pod: PodEndpoint, addresses: PodAddresses) -> str:
+    """Why an address peer may or may not cover a pod without a known IP (a template pod, a pod not started)."""
+    block = f"ipBlock {peer.text}" if q.is_np and peer.shape == "ip" else peer.text
+    has = "a template pod gets one when it starts" if pod.synthesized else "no status.podIP yet"
+    return (f"{block} covers only part of the addresses that pod can have, and its IP is not in the input ({has}); "
+            f"{addresses.why}")
 
 
 def _via(peer: Peer | bool | None, entry: PortEntry | None) -> str:

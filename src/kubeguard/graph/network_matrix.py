@@ -70,7 +70,12 @@ class Matrix:
                     row["endPort"] = end
                 yield row
             u = self.undecided.get((i, j))
-            for proto, port, end, ok in _parts(u, protocols) if u else ():
+            if u is None:
+                continue
+            hit = cache.get(id(u))
+            if hit is None:
+                hit = cache[id(u)] = (u, _parts(u, protocols))
+            for proto, port, end, ok in hit[1]:
                 if ok:  # undecided: "allowed" is null, neither shown allowed nor shown denied
                     row = {"src": src, "dst": dst, "port": port, "protocol": proto, "allowed": None,
                            "undecided": True}
@@ -140,9 +145,9 @@ def _aggregate(g: NetworkGraph, level: str, index: dict[str, int],
         for s, d, ports in blocks:
             srcs = [a for c in _bits(s) for a in groups[c]]
             dsts = [b for c in _bits(d) for b in groups[c]]
-            if level == "pod" and target is out:
+            if level == "pod":
                 # the engine's rectangles are disjoint and a pod is one node: no union needed
-                out.update({(a, b): ports for a in srcs for b in dsts})
+                target.update({(a, b): ports for a in srcs for b in dsts})
                 continue
             for a in srcs:
                 for b in dsts:
@@ -179,6 +184,8 @@ def _aggregate(g: NetworkGraph, level: str, index: dict[str, int],
             if n < 2:
                 out.pop((i, i), None)
                 undecided.pop((i, i), None)
+    if level == "pod":
+        return out, undecided  # per pod pair, undecided is already the high bound minus the allowed ports
     for k in list(undecided):
         rest = undecided[k] - out.get(k, NO_PORTS)
         if rest:
