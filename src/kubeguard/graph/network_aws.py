@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator, Sequence
 
 from ..model.objects import K8sObject
 from ..model.selectors import selector_matches
@@ -67,7 +67,8 @@ def _vip_rule(g: NetworkGraph, q: Policy, rule: PolicyRule, svc: K8sObject, clus
     return False
 
 
-def service_vip_gaps(g: NetworkGraph, clients: list[PodEndpoint]) -> Iterator[VipGap]:
+def service_vip_gaps(g: NetworkGraph, clients: list[PodEndpoint],
+                     nodes: Sequence[Iterable[str | None]] | None = None) -> Iterator[VipGap]:
     """Per Service port: the ``clients`` (one pod per workload) that the pod-level answer lets reach the
     Service's pods on the target port while the VPC CNI denies the ClusterIP and Service port.
 
@@ -76,17 +77,27 @@ def service_vip_gaps(g: NetworkGraph, clients: list[PodEndpoint]) -> Iterator[Vi
     Service ports x clients: a gap is ``candidates & reach & ~vip``, where the candidates are the client cells
     with an egress NetworkPolicy that are not the Service's pods, ``reach`` the cells whose egress and the
     backends' ingress let through a target port (:class:`_EgressIndex`) and ``vip`` the cells with a rule the
-    agent gives the ClusterIP and port (:class:`_VipIndex`)."""
+    agent gives the ClusterIP and port (:class:`_VipIndex`).
+
+    Cells do not record nodes, and towards a hostNetwork backend the answer depends on the client's node
+    (NP-47: its own node is exempt, another node's address is policy-bound): there a cell is split by the nodes
+    its clients run on, ``nodes[n]`` for client ``n`` (the nodes of its workload's pods; default: its own),
+    and a client counts when one of its nodes reaches the backend."""
     if not g.profile.service_vip_egress:
         return
     ev = g.practice
     cell_of = g.cells.cell_of
     first: dict[int, PodEndpoint] = {}  # cell -> its first client
     members: dict[int, list[int]] = {}  # cell -> indexes of its clients
+    client_nodes: list[frozenset[str | None]] = []  # client -> the nodes it runs on (None: not known)
+    cell_nodes: dict[int, set[str | None]] = {}  # cell -> the nodes of its clients
     for n, c in enumerate(clients):
         cell = cell_of[id(c)]
         first.setdefault(cell, c)
         members.setdefault(cell, []).append(n)
+        on = frozenset(nodes[n]) if nodes is not None and nodes[n] else frozenset((c.node,))
+        client_nodes.append(on)
+        cell_nodes.setdefault(cell, set()).update(on)
     with_np = 0  # client cells some egress NetworkPolicy selects
     vip_index = _VipIndex(g, ev)
     for cell in first:
@@ -94,7 +105,7 @@ def service_vip_gaps(g: NetworkGraph, clients: list[PodEndpoint]) -> Iterator[Vi
             with_np |= 1 << cell
     if not with_np:
         return
-    reach = _Reach(g, first)
+    reach = _Reach(g, first, cell_nodes)
     policies_of: dict[int, list[Policy]] = {}
     for svc in g.services:
         if not isinstance(svc.spec.get("selector"), dict) or svc.spec.get("clusterIP") in ("None", "") \
@@ -125,11 +136,12 @@ def service_vip_gaps(g: NetworkGraph, clients: list[PodEndpoint]) -> Iterator[Vi
             left = candidates & ~vip_index.cells(vip_rules, sp["port"], proto, sp.get("name"))
             if not left:
                 continue
-            gap = reach(left, [(b, service_target_ports(svc, b, i)) for b in backends[:20]])
+            gap, on_nodes = reach(left, [(b, service_target_ports(svc, b, i)) for b in backends[:20]])
             if not gap:
                 continue
             hit, why, seen = [], [], set()
-            for n in sorted(n for cell in _bits(gap) for n in members[cell]):
+            for n in sorted(n for cell in _bits(gap) for n in members[cell]
+                            if cell not in on_nodes or client_nodes[n] & on_nodes[cell]):
                 c = clients[n]
                 hit.append(c)
                 cell = cell_of[id(c)]
@@ -146,22 +158,34 @@ def service_vip_gaps(g: NetworkGraph, clients: list[PodEndpoint]) -> Iterator[Vi
 class _Reach:
     """Which client cells may reach a Service's pods on a target port, surely or undecided: the
     ``NetworkGraph.ports`` answer that is neither denied by the client's egress nor by the pod's ingress, asked
-    per backend cell for whole bitsets of client cells at once."""
+    per backend cell for whole bitsets of client cells at once; towards a hostNetwork backend, per node of the
+    cell's clients (:meth:`_node`)."""
 
-    def __init__(self, g: NetworkGraph, first: dict[int, PodEndpoint]):
+    def __init__(self, g: NetworkGraph, first: dict[int, PodEndpoint], nodes: dict[int, set[str | None]]):
         self.g = g
         lo = g.practice
         self.evs = [lo] if g.practice_hi is lo else [lo, g.practice_hi]  # the bounds of the answer
         self.egress = [_EgressIndex(e) for e in self.evs]
         self.first = first  # cell -> the client that speaks for it
-        self.on_node: dict[str | None, int] = defaultdict(int)  # node of a cell's client -> cells
-        for cell, c in first.items():
-            self.on_node[c.node] |= 1 << cell
+        self.nodes = nodes  # cell -> the nodes its clients run on (None: not known)
+        self.on_node: dict[str | None, int] = defaultdict(int)  # node -> cells with a client on it
+        self.single = 0  # cells whose clients all run on one known node
+        self.several = 0  # cells with clients on several known nodes
+        for cell, on in nodes.items():
+            for node in on:
+                self.on_node[node] |= 1 << cell
+            known = len(on - {None})
+            if known == 1:
+                self.single |= 1 << cell
+            elif known > 1:
+                self.several |= 1 << cell
 
-    def __call__(self, cells: int, targets: list[tuple[PodEndpoint, PortSet]]) -> int:
-        """Of ``cells``, those that may reach some backend of ``targets`` (backend, its target ports)."""
+    def __call__(self, cells: int, targets: list[tuple[PodEndpoint, PortSet]]) -> tuple[int, dict[int, set]]:
+        """Of ``cells``, those that may reach some backend of ``targets`` (backend, its target ports), and for
+        the cells only some of whose nodes do (hostNetwork backends), those nodes."""
         cell_of = self.g.cells.cell_of
         reach = 0
+        partial: dict[int, set[str | None]] = {}  # cell -> the nodes that reach, when not all of them do
         seen: set[tuple[int, PortSet]] = set()
         for b, t in targets:
             todo = cells & ~reach
@@ -170,13 +194,22 @@ class _Reach:
             if not t:
                 continue
             if b.host_network:
-                reach |= self._node(todo, b, t)
+                full, some = self._node(todo, b, t)
+                reach |= full
+                for cell, on in some.items():
+                    got = partial.setdefault(cell, set())
+                    got.update(on)
+                    if got >= self.nodes[cell]:
+                        reach |= 1 << cell
                 continue
             cb = cell_of[id(b)]
             if (cb, t) not in seen:
                 seen.add((cb, t))
                 reach |= self._pods(todo, cb, t)
-        return reach
+        partial = {c: on for c, on in partial.items() if not reach >> c & 1}
+        for c in partial:
+            reach |= 1 << c
+        return reach, partial
 
     def _pods(self, cells: int, cb: int, t: PortSet) -> int:
         """Pod to pod (``_Evaluator.ports_between``): a port that the client's egress allows to cell ``cb`` and
@@ -191,28 +224,36 @@ class _Reach:
                         out |= need & index.admitting(cb, x, need)
         return out
 
-    def _node(self, cells: int, b: PodEndpoint, t: PortSet) -> int:
-        """Pod to hostNetwork pod, node traffic (``NetworkGraph.ports``, NP-47): unless the two pods' nodes are
-        known to differ, the high bound is every port; across nodes the client's egress decides, over the
-        backend's address (as between pods when it has none)."""
-        if not all(index.simple for index in self.egress):
-            out = 0
-            for cell in _bits(cells):
-                ok, unsure = self.g.ports(self.first[cell], b, True)
-                if (ok | unsure) & t:
-                    out |= 1 << cell
-            return out
+    def _node(self, cells: int, b: PodEndpoint, t: PortSet) -> tuple[int, dict[int, set[str | None]]]:
+        """Pod to hostNetwork pod, node traffic (``NetworkGraph.ports``, NP-47): a client on the backend's node,
+        or whose node (or the backend's) is not known, reaches it in the high bound on every port; from another
+        node the client's egress decides, over the backend's address (as between pods when it has none), the same
+        way for every other node.  Returns the cells all of whose clients reach the backend, and the cells only
+        the clients on some nodes of do, with those nodes."""
         if b.node is None:
-            return cells
-        out = cells & (self.on_node.get(None, 0) | self.on_node.get(b.node, 0))
-        far = cells & ~out
+            return cells, {}
+        near = cells & (self.on_node.get(None, 0) | self.on_node.get(b.node, 0))  # some client is near
+        far = cells & (self.several | self.single & ~self.on_node.get(b.node, 0))  # some client is on another node
+        ok = 0  # far cells whose clients on other nodes reach it too
         if far:
-            if b.ip and _valid_ip(b.ip):
+            if not all(index.simple for index in self.egress):
+                for cell in _bits(far):
+                    if self._far_ports(cell, b) & t:
+                        ok |= 1 << cell
+            elif b.ip and _valid_ip(b.ip):
                 space = IPSet.parse(b.ip)
                 for index in self.egress:
-                    out |= far & index.admitting_address(space, "remote", t)
+                    ok |= far & index.admitting_address(space, "remote", t)
             else:
-                out |= self._pods(far, self.g.cells.cell_of[id(b)], t)
+                ok = self._pods(far, self.g.cells.cell_of[id(b)], t)
+        full = cells & ~far | ok
+        return full, {cell: self.nodes[cell] & {None, b.node} for cell in _bits(near & far & ~ok)}
+
+    def _far_ports(self, cell: int, b: PodEndpoint) -> PortSet:
+        """Ports from a client of ``cell`` on a node other than hostNetwork pod ``b``'s, in either bound."""
+        out = PortSet.none()
+        for ev in self.evs:
+            out = out | self.g._raw(ev, self.first[cell], b, "remote")
         return out
 
 

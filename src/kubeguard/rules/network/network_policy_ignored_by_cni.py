@@ -143,8 +143,9 @@ def _vpc_cni(g) -> Iterator[Violation]:
             path = next(e.path for r in q.ingress for e in r.ports or () if e.name == name)
             yield Violation(f"NetworkPolicy {q.name}: port name {name!r} is {ports} on different pods, and "
                             f"{prof.title} opens every one of them on each pod the policy selects", path, obj=q.obj)
-    clients = [pods[0] for _, pods in workloads(g)]
-    for gap in service_vip_gaps(g, clients):
+    groups = [pods for _, pods in workloads(g)]
+    # one client per workload; towards a hostNetwork backend every node its pods run on counts (NP-47)
+    for gap in service_vip_gaps(g, [pods[0] for pods in groups], [{p.node for p in pods} for pods in groups]):
         who = ", ".join(f"{p.workload_kind} {p.workload_id}" for p in gap.clients[:4])
         yield Violation(f"Service {gap.service.name} port {gap.port}/{gap.protocol}: {who} may reach its pods, but "
                         f"{prof.reason('service_vip_egress')}, so connecting through the Service is denied in "
