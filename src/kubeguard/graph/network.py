@@ -24,7 +24,9 @@ and big-int AND/OR over a few thousand bits costs well under a microsecond.
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
+import socket
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -273,6 +275,24 @@ def _family(text: Any) -> int | None:
         return None
 
 
+def _address(text: str) -> tuple[int, int] | None:
+    """(IP version, integer) of an address, None when it is not one (socket is several times faster than
+    ipaddress, which counts for every pod of a large cluster)."""
+    for fam, version in ((socket.AF_INET, 4), (socket.AF_INET6, 6)):
+        try:
+            return version, int.from_bytes(socket.inet_pton(fam, text), "big")
+        except (OSError, ValueError, TypeError):
+            continue
+    return None
+
+
+def _inside(ips: IPSet, address: tuple[int, int]) -> bool:
+    version, n = address
+    ivs = ips.v4 if version == 4 else ips.v6
+    i = bisect.bisect_right(ivs, (n, float("inf"))) - 1
+    return i >= 0 and ivs[i][0] <= n <= ivs[i][1]
+
+
 def pod_addresses(cluster: ClusterInventory, pods: Iterable[PodEndpoint]) -> PodAddresses:
     """Where a pod without a known IP can be (:class:`PodAddresses`), from the cluster's objects and facts."""
     ranges, sources = IPSet(), []
@@ -325,16 +345,16 @@ def pod_addresses(cluster: ClusterInventory, pods: Iterable[PodEndpoint]) -> Pod
             fam_hint = 4
         if fam_hint:
             families.add(fam_hint)
-    live = [p for p in pods if p.ip and not p.host_network and not p.synthesized and _valid_ip(p.ip)]
-    for p in live:
-        families.add(ipaddress.ip_address(p.ip).version)  # status.podIP is of the primary family
+    live = [(p, a) for p in pods if p.ip and not p.host_network and not p.synthesized
+            and (a := _address(p.ip)) is not None]
+    families.update(a[0] for _, a in live)  # status.podIP is of the primary family
     family = _FAMILY[next(iter(families))] if len(families) == 1 else ALL_IPS
     fam_text = {4: "IPv4 ", 6: "IPv6 "}.get(next(iter(families)) if len(families) == 1 else 0, "")
     known: IPSet | None = ranges if sources else None
     named = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
     why = ""
     if known is not None:
-        outside = next((p for p in live if not known.contains(str(p.ip))), None)
+        outside = next((p for p, a in live if not _inside(known, a)), None)
         if outside is not None:
             known, why = None, (f"pod {outside.id} has IP {outside.ip}, outside the pod ranges the input names "
                                 f"({named}), so they are not all of them")
@@ -705,6 +725,24 @@ class _Evaluator:
         self._peer_cache[key] = hit
         return hit
 
+    def unknown_ip_uncertain(self, q: Policy) -> bool:
+        """Whether a peer of ``q`` may or may not match a pod whose IP is not known (see :meth:`peer_match`),
+        without matching every pod IP: an address peer that holds some but not all of the addresses such a pod
+        can get, or a CNI selector peer that says so."""
+        c = self.cells
+        if not c.no_ip_bits & ~c.host_bits:
+            return False
+        for r in q.ingress + q.egress:
+            for peer in r.peers or ():
+                if peer.sel is not None and peer.shape == "sel":
+                    if self.peer_match(q, peer)[1]:
+                        return True
+                elif peer.ipset is not None and peer.shape in ("ip", "sel") \
+                        and (self.ip_pods if peer.pod_ips is None else peer.pod_ips) \
+                        and address_match(self.peer_ipset(peer), c.addresses)[1]:
+                    return True
+        return False
+
     def rule_cells(self, q: Policy, rule: PolicyRule) -> tuple[int, int]:
         """(cells the rule's peers surely match, cells they may match)."""
         if rule.peers is None:
@@ -1044,8 +1082,7 @@ class NetworkGraph:
         if not any(policy_uncertain(q) or q.tier not in BUILTIN_TIERS and q.tier not in self.tiers
                    for q in lo.policies) and not any(lo.over_limit(c, d) for d in ("ingress", "egress")
                                                       for c in range(self.cells.n)) \
-                and not any(lo.peer_match(q, p)[1] for q in lo.policies for r in q.ingress + q.egress
-                            for p in r.peers or ()):  # e.g. an ipBlock and a pod whose IP is not known
+                and not any(lo.unknown_ip_uncertain(q) for q in lo.policies):
             return lo, lo
         return (_Evaluator(self.cells, policies, self.profile, spec, "low", self.tiers),
                 _Evaluator(self.cells, policies, self.profile, spec, "high", self.tiers))

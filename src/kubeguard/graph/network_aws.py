@@ -136,12 +136,15 @@ def service_vip_gaps(g: NetworkGraph, clients: list[PodEndpoint],
             left = candidates & ~vip_index.cells(vip_rules, sp["port"], proto, sp.get("name"))
             if not left:
                 continue
-            gap, on_nodes = reach(left, [(b, service_target_ports(svc, b, i)) for b in backends[:20]])
-            if not gap:
+            gap, on_node = reach(left, [(b, service_target_ports(svc, b, i)) for b in backends[:20]])
+            some = 0  # cells only some clients of which reach a backend: those on the nodes of on_node
+            for bits in on_node.values():
+                some |= bits
+            if not gap | some:
                 continue
             hit, why, seen = [], [], set()
-            for n in sorted(n for cell in _bits(gap) for n in members[cell]
-                            if cell not in on_nodes or client_nodes[n] & on_nodes[cell]):
+            for n in sorted(n for cell in _bits(gap | some) for n in members[cell]
+                            if gap >> cell & 1 or any(on_node.get(x, 0) >> cell & 1 for x in client_nodes[n])):
                 c = clients[n]
                 hit.append(c)
                 cell = cell_of[id(c)]
@@ -180,12 +183,12 @@ class _Reach:
             elif known > 1:
                 self.several |= 1 << cell
 
-    def __call__(self, cells: int, targets: list[tuple[PodEndpoint, PortSet]]) -> tuple[int, dict[int, set]]:
-        """Of ``cells``, those that may reach some backend of ``targets`` (backend, its target ports), and for
-        the cells only some of whose nodes do (hostNetwork backends), those nodes."""
+    def __call__(self, cells: int, targets: list[tuple[PodEndpoint, PortSet]]) -> tuple[int, dict[str | None, int]]:
+        """Of ``cells``, those all of whose clients may reach some backend of ``targets`` (backend, its target
+        ports), and per node the cells whose clients on that node only may (towards hostNetwork backends)."""
         cell_of = self.g.cells.cell_of
         reach = 0
-        partial: dict[int, set[str | None]] = {}  # cell -> the nodes that reach, when not all of them do
+        by_node: dict[str | None, int] = {}  # node -> cells whose clients on that node reach a backend
         seen: set[tuple[int, PortSet]] = set()
         for b, t in targets:
             todo = cells & ~reach
@@ -196,20 +199,15 @@ class _Reach:
             if b.host_network:
                 full, some = self._node(todo, b, t)
                 reach |= full
-                for cell, on in some.items():
-                    got = partial.setdefault(cell, set())
-                    got.update(on)
-                    if got >= self.nodes[cell]:
-                        reach |= 1 << cell
+                if some:
+                    for node in (None, b.node):
+                        by_node[node] = by_node.get(node, 0) | some
                 continue
             cb = cell_of[id(b)]
             if (cb, t) not in seen:
                 seen.add((cb, t))
                 reach |= self._pods(todo, cb, t)
-        partial = {c: on for c, on in partial.items() if not reach >> c & 1}
-        for c in partial:
-            reach |= 1 << c
-        return reach, partial
+        return reach, {node: bits & ~reach for node, bits in by_node.items() if bits & ~reach}
 
     def _pods(self, cells: int, cb: int, t: PortSet) -> int:
         """Pod to pod (``_Evaluator.ports_between``): a port that the client's egress allows to cell ``cb`` and
@@ -224,12 +222,12 @@ class _Reach:
                         out |= need & index.admitting(cb, x, need)
         return out
 
-    def _node(self, cells: int, b: PodEndpoint, t: PortSet) -> tuple[int, dict[int, set[str | None]]]:
+    def _node(self, cells: int, b: PodEndpoint, t: PortSet) -> tuple[int, int]:
         """Pod to hostNetwork pod, node traffic (``NetworkGraph.ports``, NP-47): a client on the backend's node,
         or whose node (or the backend's) is not known, reaches it in the high bound on every port; from another
         node the client's egress decides, over the backend's address (as between pods when it has none), the same
         way for every other node.  Returns the cells all of whose clients reach the backend, and the cells only
-        the clients on some nodes of do, with those nodes."""
+        whose clients on the backend's node (or an unknown one) do."""
         if b.node is None:
             return cells, {}
         near = cells & (self.on_node.get(None, 0) | self.on_node.get(b.node, 0))  # some client is near
@@ -246,8 +244,7 @@ class _Reach:
                     ok |= far & index.admitting_address(space, "remote", t)
             else:
                 ok = self._pods(far, self.g.cells.cell_of[id(b)], t)
-        full = cells & ~far | ok
-        return full, {cell: self.nodes[cell] & {None, b.node} for cell in _bits(near & far & ~ok)}
+        return cells & ~far | ok, near & far & ~ok
 
     def _far_ports(self, cell: int, b: PodEndpoint) -> PortSet:
         """Ports from a client of ``cell`` on a node other than hostNetwork pod ``b``'s, in either bound."""
