@@ -217,3 +217,30 @@ def test_calico_nets_with_a_selector_are_undecided_for_a_template_pod():
     nodes = [node("n1", "10.244.1.0/24")]
     assert state(verdict(graph(*templates(), *nodes, gnp, cni="calico"))) == "allowed", \
         "with the pod range 10.244.1.0/24 known, 10.0.0.0/8 holds every address y/api can get"
+
+
+# --- rules --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pod_cidr,expected", [(None, "UNKNOWN"), ("10.244.0.0/16", "PASS"),
+                                               ("192.168.0.0/16", "FAIL")])
+def test_dns_egress_rule_is_unknown_while_the_dns_pods_address_is(pod_cidr, expected):
+    """NW013: x/app allows UDP 53 only to ipBlock 10.0.0.0/8; the cluster DNS pods come from a Deployment
+    template, so whether that block holds their address decides, and only the pod ranges can tell."""
+    from kubeguard.engine.run import ScanInput, run_scan
+    from kubeguard.model import ClusterFacts, CollectionReport, Inventory, K8sObject
+    from kubeguard.model.settings import Settings
+    from kubeguard.rules._registry import default_registry
+
+    dns = deployment("kube-system", "coredns", {"k8s-app": "kube-dns"}, 53)
+    dns["spec"]["template"]["spec"]["containers"][0]["ports"] = [{"containerPort": 53, "protocol": "UDP"}]
+    docs = [ns("x"), ns("kube-system"), dns, deployment("x", "app", {"app": "app"}),
+            netpol("x", "egress", {"podSelector": {}, "policyTypes": ["Egress"], "egress": [
+                {"to": [{"ipBlock": {"cidr": "10.0.0.0/8"}}], "ports": [{"protocol": "UDP", "port": 53}]}]})]
+    if pod_cidr:
+        docs.append(node("n1", pod_cidr))
+    inv = Inventory.build([ClusterFacts("manifests", source="manifests")],
+                          [K8sObject.from_raw(d, "app.yaml") for d in docs])
+    result = run_scan(ScanInput(inv, CollectionReport()), default_registry(),
+                      Settings(include=("NW013",), include_preview=True))
+    status = {r.rule: (r.status, r.reason) for r in result.rule_results}["NW013"]
+    assert status[0] == expected, status

@@ -20,6 +20,12 @@ policies share that partition, so the whole matrix is a list of rectangles
 (source cells x destination cells x ports).  Plain integer bitsets beat a graph
 library here: the questions are set algebra over selectors, not path search,
 and big-int AND/OR over a few thousand bits costs well under a microsecond.
+
+A pod whose IP the input does not give (one synthesised from a workload template, one not started
+yet) is matched by an address peer (ipBlock, ANP ``networks``, Calico ``nets``) only when the peer
+holds every address the pod can get, and not when it holds none of them (:class:`PodAddresses`:
+the cluster's pod ranges when named, the pods' IP family, never a loopback or link-local address);
+in between the match is undecided, as is every construct the input cannot settle.
 """
 
 from __future__ import annotations

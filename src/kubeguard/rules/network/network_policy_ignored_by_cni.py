@@ -12,8 +12,10 @@ direction; named ports in rules without `from`/`to` (the agent resolves names on
 or resolving to different numbers on the policy's pods (each number is opened on every pod);
 Services whose egress through the ClusterIP is denied although the policies allow their pods (the
 rule's pod selector must select the Service's selector and the Service port must equal the
-container port); an except for 169.254.169.254; and standard enforcing mode, where a new pod
-allows every connection until the agent has programmed it (NP-49).
+container port; towards a hostNetwork backend every node the workload's pods run on is asked,
+as traffic from a pod to its own node is always allowed, NP-47); an except for
+169.254.169.254; and standard enforcing mode, where a new pod allows every connection until the
+agent has programmed it (NP-49).
 
 ## Why it matters
 The policy reads as a control that the data path does not apply: traffic the author meant to
